@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Allianz für die Region – Pressebereich"
+admin.site.site_title = "Pressebereich"
+admin.site.index_title = "Verwaltung"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("ckeditor5/", include("django_ckeditor_5.urls")),
+    path("", include("releases.urls")),
+]
+
+# In development Django serves uploads; in production the web server in front does (README).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

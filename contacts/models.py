@@ -1,0 +1,2 @@
+# The press contacts and journalists' subscriptions live here (see DESIGN.md).
+# This app imports nothing from `releases`.

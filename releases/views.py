@@ -1,0 +1,112 @@
+import datetime
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, ListView
+
+from .models import PressRelease, ReleaseAttachment
+
+
+def public_releases():
+    return PressRelease.objects.published().prefetch_related("topics")
+
+
+class HomeView(ListView):
+    template_name = "releases/home.html"
+    context_object_name = "releases"
+
+    def get_queryset(self):
+        return public_releases()[:7]
+
+
+class ReleaseArchiveView(ListView):
+    """The archive at /presse/, and the same list narrowed to a year or a month.
+
+    One ListView rather than Django's date-based views: those add a query for their date list,
+    while here a single aggregate (`month_counts`) gives the year and month navigation with counts
+    and tells whether a year or month exists at all. Every archive page costs four queries.
+    """
+
+    template_name = "releases/archive.html"
+    context_object_name = "releases"
+    paginate_by = 20
+    allow_empty = True  # an empty archive is a page, not a 404
+
+    def get(self, request, *args, **kwargs):
+        self.year = kwargs.get("year")
+        self.month = kwargs.get("month")
+        self.month_counts = list(PressRelease.objects.published().month_counts())
+        if self.year and not any(
+            year == self.year and (self.month is None or month == self.month)
+            for year, month, _count in self.month_counts
+        ):
+            raise Http404("Für diesen Zeitraum gibt es keine Pressemitteilungen.")
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        releases = public_releases()
+        if self.year:
+            releases = releases.filter(release_date__year=self.year)
+        if self.month:
+            releases = releases.filter(release_date__month=self.month)
+        return releases
+
+    def get_context_data(self, **kwargs):
+        years = {}
+        for year, month, count in self.month_counts:
+            entry = years.setdefault(year, {"year": year, "count": 0, "months": []})
+            entry["count"] += count
+            entry["months"].append({"date": datetime.date(year, month, 1), "count": count})
+        return super().get_context_data(
+            archive_years=list(years.values()),
+            year=self.year,
+            month=datetime.date(self.year, self.month, 1) if self.month else None,
+            **kwargs,
+        )
+
+
+class ReleaseDetailView(DetailView):
+    template_name = "releases/detail.html"
+    context_object_name = "release"
+
+    def get_queryset(self):
+        return PressRelease.objects.published().prefetch_related("topics", "images", "attachments")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        # The slug identifies a release; should its date have been corrected after publication,
+        # the old address still leads to it.
+        if request.path != self.object.get_absolute_url():
+            return redirect(self.object, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+
+@method_decorator([staff_member_required, never_cache], name="dispatch")
+class ReleasePreviewView(ReleaseDetailView):
+    """Staff see any release, draft or under embargo, as it will look. Never indexed or cached."""
+
+    def get_queryset(self):
+        return PressRelease.objects.prefetch_related("topics", "images", "attachments")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        response = self.render_to_response(self.get_context_data(object=self.object, preview=True))
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+def attachment_download(request, year, month, day, slug, pk):
+    releases = (
+        PressRelease.objects.all() if request.user.is_staff else PressRelease.objects.published()
+    )
+    attachment = get_object_or_404(
+        ReleaseAttachment, pk=pk, release__slug=slug, release__in=releases
+    )
+    try:
+        file = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Die Datei ist nicht mehr vorhanden.") from None
+    return FileResponse(file, as_attachment=True, filename=attachment.filename)

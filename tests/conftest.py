@@ -1,0 +1,88 @@
+import datetime
+import io
+import itertools
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from releases.models import PressRelease, ReleaseAttachment, ReleaseImage, Topic
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path):
+    """Uploads go to a temporary folder; static files are served unhashed (no collectstatic)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def png_bytes(size=(40, 30), color=(11, 90, 122)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def image_upload(name="bild.png"):
+    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+@pytest.fixture
+def make_release(db):
+    """A public release unless told otherwise; `topics`, `images` and `attachments` add relations."""
+    numbers = itertools.count(1)
+
+    def make(topics=(), images=0, attachments=0, **fields):
+        number = next(numbers)
+        values = {
+            "title": f"Mitteilung Nummer {number}",
+            "place": "Braunschweig",
+            "release_date": datetime.date(2022, 3, 28),
+            "lead": "Das Wichtigste in zwei Sätzen.",
+            "body": "<p>Der Text.</p>",
+            "status": PressRelease.Status.PUBLISHED,
+            "publish_at": timezone.now() - datetime.timedelta(hours=1),
+            **fields,
+        }
+        release = PressRelease.objects.create(**values)
+        release.topics.set(topics)
+        for order in range(images):
+            ReleaseImage.objects.create(
+                release=release,
+                image=image_upload(),
+                caption=f"Bildunterschrift {order}",
+                credit="Foto: Erika Beispiel",
+                alt_text="Menschen bei einer Veranstaltung",
+                order=order,
+            )
+        for order in range(attachments):
+            ReleaseAttachment.objects.create(
+                release=release,
+                file=SimpleUploadedFile("steckbrief.pdf", b"%PDF-1.4\n%demo\n"),
+                title=f"Steckbrief {order}",
+                order=order,
+            )
+        return release
+
+    return make
+
+
+@pytest.fixture
+def topic(db):
+    return Topic.objects.create(name="Fachkräftesicherung")
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        "redakteurin", password="ein-langes-passwort-1", is_staff=True, is_superuser=True
+    )
+    client.force_login(user)
+    return client

@@ -1,0 +1,199 @@
+"""What the press office does in the admin: write, schedule, publish, preview, unpublish."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from releases.models import PressRelease
+
+from .conftest import image_upload, png_bytes
+
+ADD_URL = "/admin/releases/pressrelease/add/"
+LIST_URL = "/admin/releases/pressrelease/"
+
+
+def release_form(topic, **overrides):
+    moment = timezone.localtime() + datetime.timedelta(days=2)
+    data = {
+        "title": "Neue Förderung für Betriebsnachbarschaften",
+        "subtitle": "",
+        "place": "Helmstedt",
+        "release_date": moment.strftime("%d.%m.%Y"),
+        "lead": "Der Vorspann.",
+        "body": "<h2>Zwischentitel</h2><p><strong>Fett</strong> und "
+        '<a href="https://example.org">Link</a></p><script>alert(1)</script>',
+        "status": "published",
+        "publish_at_0": moment.strftime("%d.%m.%Y"),
+        "publish_at_1": "10:00:00",
+        "correction_note": "",
+        "topics": [topic.pk],
+        "images-TOTAL_FORMS": "1",
+        "images-INITIAL_FORMS": "0",
+        "images-MIN_NUM_FORMS": "0",
+        "images-MAX_NUM_FORMS": "1000",
+        "images-0-image": image_upload(),
+        "images-0-order": "0",
+        "images-0-alt_text": "Zwei Menschen vor einer Werkhalle",
+        "images-0-caption": "Auftakt in Schöningen",
+        "images-0-credit": "Foto: Erika Beispiel",
+        "images-0-licence": "",
+        "attachments-TOTAL_FORMS": "1",
+        "attachments-INITIAL_FORMS": "0",
+        "attachments-MIN_NUM_FORMS": "0",
+        "attachments-MAX_NUM_FORMS": "1000",
+        "attachments-0-file": SimpleUploadedFile("steckbrief.pdf", b"%PDF-1.4\n"),
+        "attachments-0-title": "Steckbrief",
+        "attachments-0-order": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_staff_schedules_a_release_with_image_and_attachment(staff_client, client, topic):
+    response = staff_client.post(ADD_URL, release_form(topic))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    release = PressRelease.objects.get()
+    assert release.slug == "neue-foerderung-fuer-betriebsnachbarschaften"
+    assert release.is_embargoed
+    assert timezone.localtime(release.publish_at).hour == 10
+    assert "<script>" not in release.body and "<strong>Fett</strong>" in release.body
+    image = release.images.get()
+    assert (image.credit, image.width, image.height) == ("Foto: Erika Beispiel", 40, 30)
+    assert release.attachments.get().size == 9
+    assert list(release.topics.all()) == [topic]
+
+    listing = staff_client.get(LIST_URL).content.decode()
+    moment = timezone.localtime(release.publish_at).strftime("%d.%m.%Y, 10:00")
+    assert f"Sperrfrist bis {moment} Uhr" in listing
+
+    client.logout()
+    assert client.get(release.get_absolute_url()).status_code == 404
+
+
+def test_image_without_alt_text_is_refused(staff_client, topic):
+    response = staff_client.post(ADD_URL, release_form(topic, **{"images-0-alt_text": ""}))
+    assert response.status_code == 200
+    assert "Dieses Feld ist zwingend erforderlich." in response.content.decode()
+    assert not PressRelease.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (
+            SimpleUploadedFile("bild.png", b"<html><script>alert(1)</script></html>"),
+            "Bitte ein gültiges Bild hochladen.",
+        ),
+        (SimpleUploadedFile("bild.gif", png_bytes()), "Dateiendung „gif“ ist nicht erlaubt"),
+    ],
+)
+def test_upload_that_is_not_an_allowed_image_gets_a_form_error(
+    staff_client, topic, upload, message
+):
+    response = staff_client.post(ADD_URL, release_form(topic, **{"images-0-image": upload}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not PressRelease.objects.exists()
+
+
+def test_too_large_image_gets_a_form_error(staff_client, topic, monkeypatch):
+    monkeypatch.setattr("releases.models.MAX_IMAGE_SIZE", 100)
+    response = staff_client.post(ADD_URL, release_form(topic))
+    assert response.status_code == 200
+    assert "erlaubt sind höchstens 100" in response.content.decode()
+    assert not PressRelease.objects.exists()
+
+
+def test_attachment_of_a_forbidden_type_gets_a_form_error(staff_client, topic):
+    upload = SimpleUploadedFile("skript.html", b"<script>alert(1)</script>")
+    response = staff_client.post(ADD_URL, release_form(topic, **{"attachments-0-file": upload}))
+    assert response.status_code == 200
+    assert "Dateiendung „html“ ist nicht erlaubt" in response.content.decode()
+
+
+def test_save_as_draft_then_publish_now_then_unpublish(staff_client, client, make_release):
+    draft = make_release(status=PressRelease.Status.DRAFT, publish_at=None)
+    response = staff_client.post(
+        LIST_URL, {"action": "publish", "_selected_action": [draft.pk]}, follow=True
+    )
+    assert "1 Mitteilung(en) veröffentlicht." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_public
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+    staff_client.post(LIST_URL, {"action": "unpublish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == PressRelease.Status.DRAFT
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_publishing_keeps_a_scheduled_embargo(staff_client, make_release):
+    moment = timezone.now() + datetime.timedelta(days=1)
+    release = make_release(status=PressRelease.Status.DRAFT, publish_at=moment)
+    staff_client.post(LIST_URL, {"action": "publish", "_selected_action": [release.pk]})
+    release.refresh_from_db()
+    assert release.publish_at == moment and release.is_embargoed
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?status__exact=draft",
+        "?jahr=2022",
+        "?jahr=abc",
+        "?q=Mitteilung",
+        "?topics__id__exact=1",
+    ],
+)
+def test_changelist_filters_and_search(staff_client, make_release, topic, query):
+    make_release(topics=[topic])
+    assert staff_client.get(LIST_URL + query).status_code == 200
+
+
+def test_change_form_offers_the_preview(staff_client, make_release):
+    release = make_release(status=PressRelease.Status.DRAFT, publish_at=None)
+    html = staff_client.get(f"{LIST_URL}{release.pk}/change/").content.decode()
+    assert f"/presse/vorschau/{release.pk}/" in html
+    assert "django_ckeditor_5" in html  # the body is edited in CKEditor 5
+
+
+def test_preview_shows_a_draft_to_staff_only_never_cached_nor_indexed(
+    staff_client, client, make_release
+):
+    draft = make_release(title="Noch geheim", status=PressRelease.Status.DRAFT, publish_at=None)
+    url = f"/presse/vorschau/{draft.pk}/"
+    response = staff_client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Noch geheim" in html and "Entwurf, nicht öffentlich" in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+    client.logout()
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/admin/login/")
+
+
+def test_preview_of_an_embargoed_release_names_the_embargo(staff_client, make_release):
+    moment = timezone.make_aware(datetime.datetime(2031, 3, 28, 10, 0))
+    release = make_release(publish_at=moment)
+    html = staff_client.get(f"/presse/vorschau/{release.pk}/").content.decode()
+    assert "Sperrfrist bis 28. März 2031, 10:00 Uhr" in html
+
+
+def test_editor_image_upload_is_for_staff_and_images_only(staff_client, client, settings):
+    url = "/ckeditor5/image_upload/"
+    response = staff_client.post(url, {"upload": image_upload("grafik.png")})
+    assert response.status_code == 200
+    assert response.json()["url"].startswith("/media/editor/")
+    assert (settings.MEDIA_ROOT / "editor" / "grafik.png").exists()
+
+    fake = SimpleUploadedFile("grafik.png", b"<svg onload=alert(1)>")
+    assert staff_client.post(url, {"upload": fake}).status_code == 400
+
+    client.logout()
+    assert client.post(url, {"upload": image_upload()}).status_code == 403
