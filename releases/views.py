@@ -1,13 +1,15 @@
 import datetime
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from .models import PressRelease, ReleaseAttachment
+from .forms import ReleaseFilterForm
+from .models import PressRelease, ReleaseAttachment, Topic
 
 
 def public_releases():
@@ -27,7 +29,12 @@ class ReleaseArchiveView(ListView):
 
     One ListView rather than Django's date-based views: those add a query for their date list,
     while here a single aggregate (`month_counts`) gives the year and month navigation with counts
-    and tells whether a year or month exists at all. Every archive page costs four queries.
+    and tells whether a year or month exists at all.
+
+    Search and filters (ReleaseFilterForm) narrow the list; the year is the address itself. The
+    month counts also count what matches the search and filters: the year navigation shows those
+    counts and the paginator takes its total from them. With the topic and place facets an archive
+    page costs six queries, seven with a topic chosen, whatever the number of releases.
     """
 
     template_name = "releases/archive.html"
@@ -38,34 +45,80 @@ class ReleaseArchiveView(ListView):
     def get(self, request, *args, **kwargs):
         self.year = kwargs.get("year")
         self.month = kwargs.get("month")
-        self.month_counts = list(PressRelease.objects.published().month_counts())
+        self.form = ReleaseFilterForm(request.GET)
+        self.form.is_valid()  # a field that does not validate shows its error and is left out
+        published = PressRelease.objects.published()
+        self.month_counts = list(published.month_counts_matching(self.form.narrow(published)))
         if self.year and not any(
             year == self.year and (self.month is None or month == self.month)
-            for year, month, _count in self.month_counts
+            for year, month, _count, _matching in self.month_counts
         ):
             raise Http404("Für diesen Zeitraum gibt es keine Pressemitteilungen.")
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):
-        releases = public_releases()
+    def in_period(self, releases):
         if self.year:
             releases = releases.filter(release_date__year=self.year)
         if self.month:
             releases = releases.filter(release_date__month=self.month)
         return releases
 
+    def get_queryset(self):
+        releases = self.form.narrow(self.in_period(public_releases()))
+        if "q" in self.form.values():
+            releases = releases.ranked(self.form.values()["q"])
+        return releases
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        # The month counts already say how many releases match: no separate COUNT query.
+        paginator.count = sum(
+            matching
+            for year, month, _count, matching in self.month_counts
+            if (not self.year or year == self.year) and (not self.month or month == self.month)
+        )
+        return paginator
+
     def get_context_data(self, **kwargs):
         years = {}
-        for year, month, count in self.month_counts:
+        for year, month, _count, matching in self.month_counts:
+            if not matching and year != self.year:
+                continue
             entry = years.setdefault(year, {"year": year, "count": 0, "months": []})
-            entry["count"] += count
-            entry["months"].append({"date": datetime.date(year, month, 1), "count": count})
+            entry["count"] += matching
+            if matching or month == self.month:
+                entry["months"].append({"date": datetime.date(year, month, 1), "count": matching})
         return super().get_context_data(
             archive_years=list(years.values()),
             year=self.year,
             month=datetime.date(self.year, self.month, 1) if self.month else None,
+            **self.facets(),
             **kwargs,
         )
+
+    def facets(self):
+        """The filters' choices, each with its count: what the list would hold with that choice
+        (within the year or month shown, with the other filters and the search). One query each."""
+        in_period = self.in_period(PressRelease.objects.published())
+        values = self.form.values()
+        topics = list(
+            Topic.objects.filter(releases__in=self.form.narrow(in_period, skip="thema"))
+            .annotate(count=Count("releases"))
+            .order_by("name")
+        )
+        if "thema" in values and values["thema"] not in topics:
+            values["thema"].count = 0  # chosen, though nothing matches it with the rest
+            topics.append(values["thema"])
+        places = self.form.narrow(in_period, skip="ort").place_counts()
+        if "ort" in values and values["ort"] not in dict(places):
+            places.append((values["ort"], 0))
+        return {
+            "form": self.form,
+            "filters": values,
+            "query": values.get("q", ""),
+            "topic_facets": topics,
+            "place_facets": places,
+        }
 
 
 class ReleaseDetailView(DetailView):
