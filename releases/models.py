@@ -115,7 +115,7 @@ class PressReleaseQuerySet(models.QuerySet):
         for dateline, count in rows:
             for place in dateline_places(dateline):
                 counts[place] += count
-        return sorted(counts.items(), key=lambda item: search.transliterate(item[0]).casefold())
+        return sorted(counts.items(), key=lambda item: search.sort_key(item[0]))
 
     def search(self, text):
         """Releases matching `text` (German full text on PostgreSQL, see releases/search.py)."""

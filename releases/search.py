@@ -59,6 +59,11 @@ def transliterate(text):
     return text.translate(GERMAN_TRANSLITERATION)
 
 
+def sort_key(text):
+    """Alphabetical order for German names: "Ölper" between "Oker" and "Peine", not after "Z"."""
+    return transliterate(text).casefold()
+
+
 def fold(text):
     """ae → a, oe → o, ue → u: "Lueneburg" as "Luneburg", for highlighting only (lossy)."""
     for written, folded in FOLDING.items():

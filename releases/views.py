@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from .forms import ReleaseFilterForm
 from .models import PressRelease, ReleaseAttachment, Topic
+from .search import sort_key
 
 
 def public_releases():
@@ -106,12 +107,13 @@ class ReleaseArchiveView(ListView):
             .annotate(count=Count("releases"))
             .order_by("name")
         )
+        # A choice that nothing matches together with the rest stays visible, counted 0.
         if "thema" in values and values["thema"] not in topics:
-            values["thema"].count = 0  # chosen, though nothing matches it with the rest
-            topics.append(values["thema"])
+            values["thema"].count = 0
+            topics = sorted([*topics, values["thema"]], key=lambda topic: sort_key(topic.name))
         places = self.form.narrow(in_period, skip="ort").place_counts()
         if "ort" in values and values["ort"] not in dict(places):
-            places.append((values["ort"], 0))
+            places = sorted([*places, (values["ort"], 0)], key=lambda place: sort_key(place[0]))
         return {
             "form": self.form,
             "filters": values,
