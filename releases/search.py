@@ -60,7 +60,7 @@ def transliterate(text):
 
 
 def sort_key(text):
-    """Alphabetical order for German names: "Ölper" between "Oker" and "Peine", not after "Z"."""
+    """Alphabetical order for German names: "Ölper" among the O, not after "Z"."""
     return transliterate(text).casefold()
 
 

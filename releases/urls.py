@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 from .converters import FourDigitYearConverter, TwoDigitConverter
 
 register_converter(FourDigitYearConverter, "yyyy")
@@ -22,4 +22,6 @@ urlpatterns = [
     path(release, views.ReleaseDetailView.as_view(), name="detail"),
     path(f"{release}anhang/<int:pk>/", views.attachment_download, name="attachment"),
     path("presse/vorschau/<int:pk>/", views.ReleasePreviewView.as_view(), name="preview"),
+    path("presse/feed/", feeds.ReleaseFeed(), name="feed"),
+    path("presse/feed/thema/<slug:slug>/", feeds.TopicReleaseFeed(), name="topic_feed"),
 ]
