@@ -251,6 +251,12 @@ class PressRelease(models.Model):
         return self.status == self.Status.PUBLISHED and not self.is_public
 
     @property
+    def modified_at(self):
+        """When the public page last changed: its last save, or its publication if that came
+        later (a release under embargo is saved before it appears)."""
+        return max(moment for moment in [self.updated_at, self.publish_at] if moment)
+
+    @property
     def search_snippet(self):
         """In a list of search hits (PostgreSQL): the passage with the words marked, as HTML."""
         headline = getattr(self, "search_headline", None)

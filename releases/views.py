@@ -3,7 +3,8 @@ import datetime
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
@@ -165,3 +166,14 @@ def attachment_download(request, year, month, day, slug, pk):
     except FileNotFoundError:
         raise Http404("Die Datei ist nicht mehr vorhanden.") from None
     return FileResponse(file, as_attachment=True, filename=attachment.filename)
+
+
+def robots_txt(request):
+    """/robots.txt: crawlers keep out of the admin and the staff preview, and find the sitemap."""
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": sitemap_url},
+        content_type="text/plain; charset=utf-8",
+    )
