@@ -37,7 +37,8 @@ class ReleaseFeed(Feed):
         return PressRelease.objects.published()
 
     def items(self, obj):
-        return self.releases(obj).prefetch_related("images", "topics")[: self.length]
+        releases = self.releases(obj).defer("search_vector")
+        return releases.prefetch_related("images", "topics")[: self.length]
 
     def item_title(self, release):
         return release.title

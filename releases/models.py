@@ -97,8 +97,11 @@ class PressReleaseQuerySet(models.QuerySet):
             .order_by("-year", "-month")
         )
 
-    def month_counts_matching(self, matching):
-        """`month_counts` with a fourth column: how many of those releases are in `matching`."""
+    def month_counts_matching(self, matching=None):
+        """`month_counts` with a fourth column: how many of those releases are in `matching`
+        (a QuerySet; None: all of them)."""
+        if matching is None:
+            return self.month_counts().annotate(matching=models.Count("pk"))
         return self.month_counts().annotate(
             matching=models.Count("pk", filter=models.Q(pk__in=matching.values("pk")))
         )

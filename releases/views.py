@@ -15,7 +15,8 @@ from .search import sort_key
 
 
 def public_releases():
-    return PressRelease.objects.published().prefetch_related("topics")
+    # The search vector is for the database only: lists do not fetch it.
+    return PressRelease.objects.published().defer("search_vector").prefetch_related("topics")
 
 
 class HomeView(ListView):
@@ -50,7 +51,8 @@ class ReleaseArchiveView(ListView):
         self.form = ReleaseFilterForm(request.GET)
         self.form.is_valid()  # a field that does not validate shows its error and is left out
         published = PressRelease.objects.published()
-        self.month_counts = list(published.month_counts_matching(self.form.narrow(published)))
+        matching = self.form.narrow(published) if self.form.values() else None
+        self.month_counts = list(published.month_counts_matching(matching))
         if self.year and not any(
             year == self.year and (self.month is None or month == self.month)
             for year, month, _count, _matching in self.month_counts

@@ -195,3 +195,19 @@ def test_preview_has_no_canonical_or_social_metadata(staff_client, make_release,
     page = head(staff_client, f"/presse/vorschau/{release.pk}/")
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert "canonical" not in page and "og:" not in page and "ld+json" not in page
+
+
+def test_absolute_addresses_say_https_behind_a_tls_proxy(client, make_release, settings):
+    """With DJANGO_BEHIND_TLS_PROXY=1 the settings trust the proxy's X-Forwarded-Proto."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLOWED_HOSTS = ["presse.example.de"]
+    proxied = {"host": "presse.example.de", "x-forwarded-proto": "https"}
+    release = make_release(images=1)
+    url = f"https://presse.example.de{release.get_absolute_url()}"
+    page = client.get(release.get_absolute_url(), headers=proxied).content.decode()
+    assert f'<link rel="canonical" href="{url}">' in page
+    feed = client.get("/presse/feed/", headers=proxied).content.decode()
+    assert f"<link>{url}</link>" in feed
+    assert 'url="https://presse.example.de/media/' in feed
+    robots = client.get("/robots.txt", headers=proxied).content.decode()
+    assert "Sitemap: https://presse.example.de/sitemap.xml" in robots
