@@ -39,7 +39,7 @@ class ReleaseArchiveView(ListView):
         self.year = kwargs.get("year")
         self.month = kwargs.get("month")
         self.month_counts = list(PressRelease.objects.published().month_counts())
-        if self.year and not any(
+        if self.year is not None and not any(
             year == self.year and (self.month is None or month == self.month)
             for year, month, _count in self.month_counts
         ):
@@ -48,9 +48,9 @@ class ReleaseArchiveView(ListView):
 
     def get_queryset(self):
         releases = public_releases()
-        if self.year:
+        if self.year is not None:
             releases = releases.filter(release_date__year=self.year)
-        if self.month:
+        if self.month is not None:
             releases = releases.filter(release_date__month=self.month)
         return releases
 
