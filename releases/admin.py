@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
+from django.db import models
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -152,6 +153,7 @@ class ProjectAreaInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "status", "start", "end", "programme"]
     list_filter = ["status"]
     search_fields = ["name", "summary", "programme"]
@@ -180,6 +182,7 @@ class ProjectAreaAdmin(admin.ModelAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "kind", "is_shareholder", "order"]
     list_editable = ["order"]
     list_filter = ["is_shareholder", "kind"]
