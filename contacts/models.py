@@ -43,6 +43,11 @@ class PressContactQuerySet(models.QuerySet):
         """The contact a release gets when nobody chose one: the first active contact."""
         return self.active().first()
 
+    def named_in(self, text):
+        """The active contacts whose full name appears in `text`, e.g. an imported contact block."""
+        text = " ".join(text.split())
+        return [contact for contact in self.active() if contact.name in text]
+
 
 class PressContact(models.Model):
     first_name = models.CharField("Vorname", max_length=100)
