@@ -30,8 +30,29 @@ class ReleaseFeed(Feed):
     language = "de"
     length = 30
 
+    @classmethod
+    def as_view(cls):
+        """A fresh feed for each request, which knows that request: all its addresses are built
+        from the request's host (the sites framework's domain serves only the flatpages)."""
+
+        def view(request, *args, **kwargs):
+            feed = cls()
+            feed.request = request
+            return feed(request, *args, **kwargs)
+
+        return view
+
+    def absolute(self, path):
+        return self.request.build_absolute_uri(path)
+
     def link(self):
-        return reverse("releases:archive")
+        return self.absolute(reverse("releases:archive"))
+
+    def feed_url(self):
+        return self.absolute(self.request.path)
+
+    def item_link(self, release):
+        return self.absolute(release.get_absolute_url())
 
     def releases(self, obj):
         return PressRelease.objects.published()
@@ -66,15 +87,7 @@ class ReleaseFeed(Feed):
         except OSError:  # the file is gone: no enclosure rather than a broken one
             return []
         mime_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        return [Enclosure(file.url, str(length), mime_type)]
-
-    def get_feed(self, obj, request):
-        feed = super().get_feed(obj, request)
-        # Syndication makes item links absolute, but not enclosures (/media/…).
-        for item in feed.items:
-            for enclosure in item["enclosures"]:
-                enclosure.url = request.build_absolute_uri(enclosure.url)
-        return feed
+        return [Enclosure(self.absolute(file.url), str(length), mime_type)]
 
 
 class TopicReleaseFeed(ReleaseFeed):
@@ -98,7 +111,8 @@ class TopicReleaseFeed(ReleaseFeed):
         )
 
     def link(self, obj):
-        return f"{reverse('releases:archive')}?{urlencode({self.archive_parameter: obj.slug})}"
+        archive = reverse("releases:archive")
+        return self.absolute(f"{archive}?{urlencode({self.archive_parameter: obj.slug})}")
 
     def releases(self, obj):
         return super().releases(obj).filter(**{self.release_filter: obj})

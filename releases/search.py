@@ -4,7 +4,7 @@ German full-text search on PostgreSQL, and the plain fallback on SQLite.
 Every release stores a `search_vector` (title weighted A, subtitle and lead B, text C, dateline
 place D), built with the text search configuration `german_unaccent`: PostgreSQL's German
 configuration (stemming: "Unternehmen" finds "Unternehmens") with the `unaccent` dictionary in
-front of the stemmer (é → e, ü → u). Both are created by migration 0002 on PostgreSQL only.
+front of the stemmer (é → e, ü → u). Both are created by migration 0004 on PostgreSQL only.
 
 Umlauts are written three ways by journalists: "Lüneburg", "Lueneburg" and "Luneburg".
 `unaccent` alone folds only the first and the last together. So the vector holds every text twice,

@@ -13,7 +13,18 @@ from django.utils.functional import cached_property
 from .models import PressRelease
 
 
-class ReleaseSitemap(Sitemap):
+class RequestSitemap(Sitemap):
+    """A sitemap for one request (see releases.views.sitemap): its addresses carry the request's
+    host, not the sites framework's domain (which serves only the flatpages)."""
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_domain(self, site=None):
+        return self.request.get_host()
+
+
+class ReleaseSitemap(RequestSitemap):
     def items(self):
         return PressRelease.objects.published().only(
             "slug", "release_date", "publish_at", "updated_at"
@@ -23,7 +34,7 @@ class ReleaseSitemap(Sitemap):
         return release.modified_at
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(RequestSitemap):
     """The pages that list releases: they change whenever a public release appears or changes."""
 
     def items(self):
@@ -37,8 +48,7 @@ class PageSitemap(Sitemap):
 
     @cached_property
     def latest_change(self):
-        # The sitemap view makes a new instance per request (the classes are passed), so this
-        # is one query per request.
+        # One instance per request, so one query per request.
         return PressRelease.objects.published().aggregate(
             latest=Max(Greatest("updated_at", "publish_at"))
         )["latest"]

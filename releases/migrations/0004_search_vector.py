@@ -40,7 +40,7 @@ def fill_search_vectors(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0001_initial'),
+        ('releases', '0003_legal_pages'),
     ]
 
     operations = [
