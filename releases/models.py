@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
 
+from .renditions import MIME_TYPES, delete_renditions, make_renditions
 from .sanitize import sanitize_html
-from .slugs import unique_slug
+from .slugs import slugify_de, unique_slug
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 ATTACHMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "zip"]
@@ -190,6 +191,9 @@ class PressRelease(models.Model):
     def is_embargoed(self):
         return self.status == self.Status.PUBLISHED and not self.is_public
 
+    def get_press_kit_url(self):
+        return reverse("releases:press_kit", kwargs=self.url_kwargs())
+
 
 class ReleaseImage(models.Model):
     release = models.ForeignKey(
@@ -224,6 +228,14 @@ class ReleaseImage(models.Model):
         help_text="z. B. „Abdruck honorarfrei bei Nennung des Bildnachweises“",
     )
     order = models.PositiveIntegerField("Reihenfolge", default=0)
+    renditions = models.JSONField(
+        "Bildvarianten",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Verkleinerte Fassungen (AVIF, WebP, JPEG) in mehreren Breiten; werden beim "
+        "Speichern eines neuen Bildes einmal erzeugt.",
+    )
 
     class Meta:
         ordering = ["order", "pk"]
@@ -232,6 +244,63 @@ class ReleaseImage(models.Model):
 
     def __str__(self):
         return self.caption or self.alt_text
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The file gets its final name while saving; renditions are made once per file.
+        if self.image and self.renditions.get("source") != self.image.name:
+            delete_renditions(self.image.storage, self.renditions)
+            self.renditions = make_renditions(self.image)
+            super().save(update_fields=["renditions"])
+
+    def get_absolute_url(self):
+        """The download of the original file."""
+        return reverse("releases:image", kwargs={**self.release.url_kwargs(), "pk": self.pk})
+
+    @property
+    def sources(self):
+        """One <source> per modern format: [{"type": "image/avif", "srcset": "… 480w, …"}]."""
+        files = self.renditions.get("files", {})
+        return [
+            {"type": MIME_TYPES[key], "srcset": self._srcset(entries)}
+            for key, entries in files.items()
+            if key != "jpeg" and key in MIME_TYPES and entries
+        ]
+
+    @property
+    def fallback(self):
+        """The <img> every browser can show: JPEG renditions, or the original if there are none."""
+        entries = self.renditions.get("files", {}).get("jpeg")
+        if not entries:
+            return {"src": self.image.url, "srcset": "", "width": self.width, "height": self.height}
+        middle = next((entry for entry in entries if entry[0] >= 960), entries[-1])
+        largest = entries[-1]
+        return {
+            "src": self.image.storage.url(middle[2]),
+            "srcset": self._srcset(entries),
+            "width": largest[0],
+            "height": largest[1],
+        }
+
+    def _srcset(self, entries):
+        return ", ".join(f"{self.image.storage.url(name)} {width}w" for width, _h, name in entries)
+
+    @property
+    def filename(self):
+        return PurePath(self.image.name).name
+
+    @property
+    def file_type(self):
+        suffix = PurePath(self.image.name).suffix.lstrip(".").upper()
+        return "JPEG" if suffix == "JPG" else suffix
+
+    @property
+    def download_filename(self):
+        """The original's name with the credit in it, so the credit travels with the file."""
+        path = PurePath(self.image.name)
+        credit = slugify_de(self.credit)[:80].strip("-")
+        stem = slugify_de(path.stem)[:80].strip("-") or "bild"
+        return f"{stem}_{credit}{path.suffix.lower()}" if credit else f"{stem}{path.suffix.lower()}"
 
 
 class ReleaseAttachment(models.Model):

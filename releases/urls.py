@@ -22,4 +22,6 @@ urlpatterns = [
     path(release, views.ReleaseDetailView.as_view(), name="detail"),
     path(f"{release}anhang/<int:pk>/", views.attachment_download, name="attachment"),
     path("presse/vorschau/<int:pk>/", views.ReleasePreviewView.as_view(), name="preview"),
+    path(f"{release}bild/<int:pk>/", views.image_download, name="image"),
+    path(f"{release}pressepaket.zip", views.press_kit, name="press_kit"),
 ]

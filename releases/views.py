@@ -7,7 +7,8 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from .models import PressRelease, ReleaseAttachment
+from .models import PressRelease, ReleaseAttachment, ReleaseImage
+from .presskit import build_press_kit
 
 
 def public_releases():
@@ -110,3 +111,45 @@ def attachment_download(request, year, month, day, slug, pk):
     except FileNotFoundError:
         raise Http404("Die Datei ist nicht mehr vorhanden.") from None
     return FileResponse(file, as_attachment=True, filename=attachment.filename)
+
+
+def releases_visible_to(request):
+    """Staff may download from any release (preview); everyone else only from public ones."""
+    return PressRelease.objects.all() if request.user.is_staff else PressRelease.objects.published()
+
+
+def image_response(image):
+    """The original image as uploaded; the file name carries the credit."""
+    try:
+        file = image.image.open("rb")
+    except FileNotFoundError:
+        raise Http404("Die Datei ist nicht mehr vorhanden.") from None
+    return FileResponse(file, as_attachment=True, filename=image.download_filename)
+
+
+def press_kit_response(request, release):
+    public_url = request.build_absolute_uri(release.get_absolute_url())
+    file = build_press_kit(release, public_url)
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=f"pressepaket-{release.slug}.zip",
+        content_type="application/zip",
+    )
+
+
+def image_download(request, year, month, day, slug, pk):
+    image = get_object_or_404(
+        ReleaseImage.objects.select_related("release"),
+        pk=pk,
+        release__slug=slug,
+        release__in=releases_visible_to(request),
+    )
+    return image_response(image)
+
+
+def press_kit(request, year, month, day, slug):
+    release = get_object_or_404(
+        releases_visible_to(request).prefetch_related("images", "attachments"), slug=slug
+    )
+    return press_kit_response(request, release)
