@@ -134,6 +134,10 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "presse@localhost")
 
+# The public address of the site, for links that leave a request behind: in alert mails and in
+# the embargo links the admin shows to copy.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
 # Rich text: CKEditor 5 (django-ckeditor-5). Whatever it sends is sanitized with nh3 on save
 # (releases/sanitize.py); this toolbar only offers what the sanitizer keeps.
 CKEDITOR_5_CONFIGS = {

@@ -3,8 +3,9 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 
-from .models import PressRelease, ReleaseAttachment, ReleaseImage, Topic
+from .models import EmbargoLink, PressRelease, ReleaseAttachment, ReleaseImage, Topic
 
 
 class ReleaseImageInline(admin.StackedInline):
@@ -17,6 +18,25 @@ class ReleaseAttachmentInline(admin.TabularInline):
     model = ReleaseAttachment
     extra = 0
     fields = ["file", "title", "order"]
+
+
+class EmbargoLinkInline(admin.TabularInline):
+    """Secret links to a release under embargo: add a row and save, then copy the link."""
+
+    model = EmbargoLink
+    extra = 0
+    fields = ["recipient", "expires_at", "revoked", "link", "created_at"]
+    readonly_fields = ["link", "created_at"]
+    verbose_name_plural = "Sperrfrist-Links (Vorabzugang für Journalistinnen und Journalisten)"
+
+    @admin.display(description="Link zum Kopieren")
+    def link(self, obj):
+        if not obj.pk:
+            return "erscheint nach dem Speichern"
+        return format_html(
+            '<input type="text" readonly value="{}" size="60" aria-label="Sperrfrist-Link">',
+            obj.full_url(),
+        )
 
 
 class ReleaseYearFilter(admin.SimpleListFilter):
@@ -45,7 +65,7 @@ class PressReleaseAdmin(admin.ModelAdmin):
     search_fields = ["title", "subtitle", "lead", "place"]
     date_hierarchy = "release_date"
     filter_horizontal = ["topics"]
-    inlines = [ReleaseImageInline, ReleaseAttachmentInline]
+    inlines = [ReleaseImageInline, ReleaseAttachmentInline, EmbargoLinkInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (
@@ -55,6 +75,10 @@ class PressReleaseAdmin(admin.ModelAdmin):
         ("Veröffentlichung", {"fields": [("status", "publish_at"), "correction_note"]}),
         ("Einordnung", {"fields": ["topics"]}),
     ]
+
+    def get_inlines(self, request, obj):
+        # Embargo links belong to a saved release: offered from its change form on.
+        return self.inlines if obj else [i for i in self.inlines if i is not EmbargoLinkInline]
 
     def get_readonly_fields(self, request, obj=None):
         # Once saved, the slug is part of a permanent address.

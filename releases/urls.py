@@ -24,4 +24,16 @@ urlpatterns = [
     path("presse/vorschau/<int:pk>/", views.ReleasePreviewView.as_view(), name="preview"),
     path(f"{release}bild/<int:pk>/", views.image_download, name="image"),
     path(f"{release}pressepaket.zip", views.press_kit, name="press_kit"),
+    path("presse/sperrfrist/<str:token>/", views.embargo_detail, name="embargo"),
+    path("presse/sperrfrist/<str:token>/bild/<int:pk>/", views.embargo_image, name="embargo_image"),
+    path(
+        "presse/sperrfrist/<str:token>/anhang/<int:pk>/",
+        views.embargo_attachment,
+        name="embargo_attachment",
+    ),
+    path(
+        "presse/sperrfrist/<str:token>/pressepaket.zip",
+        views.embargo_press_kit,
+        name="embargo_press_kit",
+    ),
 ]

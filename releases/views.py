@@ -1,13 +1,15 @@
 import datetime
+from functools import wraps
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from .models import PressRelease, ReleaseAttachment, ReleaseImage
+from .models import EmbargoLink, PressRelease, ReleaseAttachment, ReleaseImage
 from .presskit import build_press_kit
 
 
@@ -106,6 +108,10 @@ def attachment_download(request, year, month, day, slug, pk):
     attachment = get_object_or_404(
         ReleaseAttachment, pk=pk, release__slug=slug, release__in=releases
     )
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment):
     try:
         file = attachment.file.open("rb")
     except FileNotFoundError:
@@ -153,3 +159,48 @@ def press_kit(request, year, month, day, slug):
         releases_visible_to(request).prefetch_related("images", "attachments"), slug=slug
     )
     return press_kit_response(request, release)
+
+
+def embargo_view(view):
+    """Pages and files behind an embargo link: the token must name a valid link, or nothing of
+    the release is shown. Never cached, never indexed, and the secret address is not passed on
+    as a referrer to any site the text links to."""
+
+    @never_cache
+    @wraps(view)
+    def wrapper(request, token, **kwargs):
+        link = EmbargoLink.from_token(token)
+        if link is None:
+            response = render(request, "releases/embargo_invalid.html", status=404)
+        else:
+            response = view(request, link, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
+@embargo_view
+def embargo_detail(request, link):
+    release = link.release
+    if release.is_public:
+        return redirect(release)  # the embargo is over: the public page is the one to share
+    prefetch_related_objects([release], "topics", "images", "attachments")
+    context = {"release": release, "embargo_token": link.token}
+    return render(request, "releases/embargo.html", context)
+
+
+@embargo_view
+def embargo_image(request, link, pk):
+    return image_response(get_object_or_404(link.release.images, pk=pk))
+
+
+@embargo_view
+def embargo_attachment(request, link, pk):
+    return attachment_response(get_object_or_404(link.release.attachments, pk=pk))
+
+
+@embargo_view
+def embargo_press_kit(request, link):
+    return press_kit_response(request, link.release)
