@@ -5,7 +5,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from .models import EmbargoLink, PressRelease, ReleaseAttachment, ReleaseImage, Topic
+from .models import (
+    AlertDelivery,
+    EmbargoLink,
+    PressRelease,
+    ReleaseAttachment,
+    ReleaseImage,
+    Topic,
+)
 
 
 class ReleaseImageInline(admin.StackedInline):
@@ -117,3 +124,19 @@ class PressReleaseAdmin(admin.ModelAdmin):
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
+
+
+@admin.register(AlertDelivery)
+class AlertDeliveryAdmin(admin.ModelAdmin):
+    """What send_release_alerts did: read-only, for questions like "did she get it?"."""
+
+    list_display = ["release", "subscription", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["release", "subscription"]
+    search_fields = ["subscription__email", "release__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -7,11 +7,14 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
+
+from contacts.models import Subscription
 
 from .renditions import MIME_TYPES, delete_renditions, make_renditions
 from .sanitize import sanitize_html
@@ -58,6 +61,13 @@ class Topic(models.Model):
         blank=True,
         help_text="Teil der Adresse; wird aus dem Namen erzeugt, wenn leer.",
     )
+    subscriptions = models.ManyToManyField(
+        Subscription,
+        blank=True,
+        editable=False,  # set only by the subscriber's own confirmed choice
+        related_name="topics",
+        verbose_name="E-Mail-Abonnements",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -81,6 +91,11 @@ class PressReleaseQuerySet(models.QuerySet):
     def scheduled(self):
         """Published, but still under embargo (Sperrfrist)."""
         return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=timezone.now())
+
+    def due_for_alerts(self):
+        """Public, and made public recently enough that subscribers still want to hear of it."""
+        since = timezone.now() - PressRelease.ALERT_WINDOW
+        return self.published().filter(publish_at__gte=since)
 
     def month_counts(self):
         """(year, month, count) rows, newest first: one query for the whole archive navigation."""
@@ -142,6 +157,9 @@ class PressRelease(models.Model):
 
     objects = PressReleaseQuerySet.as_manager()
 
+    # A release made public longer ago is not announced by mail any more (send_release_alerts).
+    ALERT_WINDOW = datetime.timedelta(days=3)
+
     class Meta:
         ordering = ["-release_date", "-publish_at", "-pk"]
         verbose_name = "Pressemitteilung"
@@ -196,6 +214,14 @@ class PressRelease(models.Model):
 
     def get_press_kit_url(self):
         return reverse("releases:press_kit", kwargs=self.url_kwargs())
+
+    def alert_recipients(self):
+        """Subscribers to mail about this release: those who chose one of its topics, and those
+        who chose none (= everything). Only who had subscribed by the time it went public."""
+        return Subscription.objects.filter(
+            Q(topics__isnull=True) | Q(topics__in=self.topics.all()),
+            confirmed_at__lte=self.publish_at,
+        ).distinct()
 
 
 class ReleaseImage(models.Model):
@@ -430,3 +456,72 @@ class EmbargoLink(models.Model):
 
     def full_url(self):
         return f"{settings.SITE_URL}{self.get_absolute_url()}"
+
+
+class AlertDelivery(models.Model):
+    """One alert mail: this release to this subscriber. The unique pair makes "exactly once"
+    a database rule, and a delivery is claimed (`claim`) before its mail goes out, so two runs of
+    send_release_alerts that overlap never send the same mail twice."""
+
+    CLAIM_FOR = datetime.timedelta(minutes=10)
+
+    release = models.ForeignKey(
+        PressRelease,
+        on_delete=models.CASCADE,
+        related_name="alert_deliveries",
+        verbose_name="Mitteilung",
+    )
+    subscription = models.ForeignKey(
+        Subscription,
+        on_delete=models.CASCADE,  # unsubscribing deletes everything about the address
+        related_name="alert_deliveries",
+        verbose_name="Abonnement",
+    )
+    created_at = models.DateTimeField("Vorgemerkt am", auto_now_add=True)
+    claimed_until = models.DateTimeField(
+        "In Arbeit bis",
+        null=True,
+        blank=True,
+        help_text="Ein Lauf versendet gerade; bleibt er hängen, übernimmt danach der nächste.",
+    )
+    sent_at = models.DateTimeField("Versendet am", null=True, blank=True)
+    attempts = models.PositiveIntegerField("Versuche", default=0)
+    last_error = models.CharField("Letzter Fehler", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "Benachrichtigung"
+        verbose_name_plural = "Benachrichtigungen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "subscription"], name="alert_delivery_once_per_subscriber"
+            )
+        ]
+        indexes = [models.Index(fields=["sent_at", "release"], name="alert_delivery_pending_idx")]
+
+    def __str__(self):
+        return f"{self.release} an {self.subscription}"
+
+    def claim(self):
+        """Take this delivery for the current run; False if it is sent or another run has it.
+
+        One UPDATE on this row alone: atomic on SQLite and PostgreSQL alike (on PostgreSQL a
+        second run waits for the first's row lock and then finds the row claimed)."""
+        now = timezone.now()
+        claimed = (
+            AlertDelivery.objects.filter(pk=self.pk, sent_at__isnull=True)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .update(claimed_until=now + self.CLAIM_FOR, attempts=models.F("attempts") + 1)
+        )
+        return claimed == 1
+
+    def mark_sent(self):
+        AlertDelivery.objects.filter(pk=self.pk).update(
+            sent_at=timezone.now(), claimed_until=None, last_error=""
+        )
+
+    def give_back(self, error):
+        """The mail did not go out: leave the delivery to the next run."""
+        AlertDelivery.objects.filter(pk=self.pk).update(
+            claimed_until=None, last_error=str(error)[:300]
+        )

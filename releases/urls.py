@@ -1,4 +1,5 @@
 from django.urls import path, register_converter
+from django.views.generic import TemplateView
 
 from . import views
 from .converters import FourDigitYearConverter, TwoDigitConverter
@@ -36,4 +37,16 @@ urlpatterns = [
         views.embargo_press_kit,
         name="embargo_press_kit",
     ),
+    path("presse/abonnieren/", views.SubscribeView.as_view(), name="subscribe"),
+    path(
+        "presse/abonnieren/gesendet/",
+        TemplateView.as_view(template_name="releases/subscribe_sent.html"),
+        name="subscribe_sent",
+    ),
+    path(
+        "presse/abonnieren/bestaetigen/<str:token>/",
+        views.ConfirmSubscriptionView.as_view(),
+        name="subscribe_confirm",
+    ),
+    path("presse/abbestellen/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
 ]
