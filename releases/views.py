@@ -118,21 +118,23 @@ class ReleasePreviewView(ReleaseDetailView):
 
 
 def attachment_download(request, year, month, day, slug, pk):
-    releases = (
-        PressRelease.objects.all() if request.user.is_staff else PressRelease.objects.published()
-    )
     attachment = get_object_or_404(
-        ReleaseAttachment, pk=pk, release__slug=slug, release__in=releases
+        ReleaseAttachment, pk=pk, release__slug=slug, release__in=releases_visible_to(request)
     )
     return attachment_response(attachment)
 
 
-def attachment_response(attachment):
+def download_response(field_file, filename):
+    """A stored file as a download under `filename`; a German 404 if it has gone missing."""
     try:
-        file = attachment.file.open("rb")
+        file = field_file.open("rb")
     except FileNotFoundError:
         raise Http404("Die Datei ist nicht mehr vorhanden.") from None
-    return FileResponse(file, as_attachment=True, filename=attachment.filename)
+    return FileResponse(file, as_attachment=True, filename=filename)
+
+
+def attachment_response(attachment):
+    return download_response(attachment.file, attachment.filename)
 
 
 def releases_visible_to(request):
@@ -142,11 +144,7 @@ def releases_visible_to(request):
 
 def image_response(image):
     """The original image as uploaded; the file name carries the credit."""
-    try:
-        file = image.image.open("rb")
-    except FileNotFoundError:
-        raise Http404("Die Datei ist nicht mehr vorhanden.") from None
-    return FileResponse(file, as_attachment=True, filename=image.download_filename)
+    return download_response(image.image, image.download_filename)
 
 
 def press_kit_response(request, release):

@@ -3,6 +3,7 @@
 import datetime
 import re
 import smtplib
+import socket
 import threading
 import time
 
@@ -377,14 +378,25 @@ class DownBackend(BaseEmailBackend):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 
 
-def test_failing_mail_server_loses_no_alert(make_release, readers, settings):
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nothing listens there once the probe is closed
+
+
+@pytest.mark.parametrize("server", ["disconnects", "refuses connections"])
+def test_failing_mail_server_loses_no_alert(make_release, readers, settings, server):
     make_release(title="Wichtige Meldung")
-    settings.EMAIL_BACKEND = "tests.test_alerts.DownBackend"
+    if server == "disconnects":
+        settings.EMAIL_BACKEND = "tests.test_alerts.DownBackend"
+    else:  # Django's real SMTP backend against a port where no server listens
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
     with pytest.raises(CommandError, match="Mailserver nicht erreichbar"):
         run()
     pending = AlertDelivery.objects.get()
     assert pending.sent_at is None and pending.claimed_until is None
-    assert pending.attempts == 1 and "Connection unexpectedly closed" in pending.last_error
+    assert pending.attempts == 1 and pending.last_error
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     run()

@@ -55,8 +55,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.SITE_URL:
             raise CommandError("DJANGO_SITE_URL fehlt: Ohne sie haben die Links keine Adresse.")
+        connection = mail.get_connection()  # one SMTP session for the whole run
+        try:
+            sent = self.send_alerts(connection)
+        finally:
+            connection.close()
+        if sent:
+            self.stdout.write(f"{sent} Benachrichtigung(en) versendet.")
+
+    def send_alerts(self, connection):
         sent = 0
-        connection = mail.get_connection()
         for release in PressRelease.objects.due_for_alerts():
             self.note_deliveries(release)
             pending = (
@@ -69,6 +77,7 @@ class Command(BaseCommand):
                 if not delivery.claim():
                     continue  # sent meanwhile, or another run is at it
                 try:
+                    connection.open()  # connects on the first mail only
                     alert_message(delivery, connection).send()
                 except smtplib.SMTPRecipientsRefused as error:
                     delivery.give_back(error)  # this address only; the others still go out
@@ -82,8 +91,7 @@ class Command(BaseCommand):
                 else:
                     delivery.mark_sent()
                     sent += 1
-        if sent:
-            self.stdout.write(f"{sent} Benachrichtigung(en) versendet.")
+        return sent
 
     def note_deliveries(self, release):
         """One delivery row per matching subscriber; repeating this adds nothing twice."""
