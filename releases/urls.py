@@ -50,3 +50,11 @@ urlpatterns = [
     ),
     path("presse/abbestellen/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
 ]
+
+urlpatterns += [
+    path("projekte/", views.ProjectListView.as_view(), name="projects"),
+    path("projekte/<slug:slug>/", views.ProjectDetailView.as_view(), name="project"),
+    path("projekte/<slug:slug>/termine/<int:pk>.ics", views.event_ics, name="event_ics"),
+    path("gesellschafter/", views.ShareholderListView.as_view(), name="shareholders"),
+    path("partner/<slug:slug>/", views.PartnerDetailView.as_view(), name="partner"),
+]

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,11 +19,23 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic.detail import SingleObjectMixin
 
-from contacts.models import Subscription
+from contacts.models import PressContact, Subscription
 
 from .forms import SubscriptionForm
-from .models import EmbargoLink, PressRelease, ReleaseAttachment, ReleaseImage, Topic
+from .models import (
+    EmbargoLink,
+    Partner,
+    PressRelease,
+    Project,
+    ProjectArea,
+    ProjectEvent,
+    ProjectPartner,
+    ReleaseAttachment,
+    ReleaseImage,
+    Topic,
+)
 from .presskit import build_press_kit
 
 logger = logging.getLogger(__name__)
@@ -58,7 +70,7 @@ class ReleaseArchiveView(ListView):
         self.year = kwargs.get("year")
         self.month = kwargs.get("month")
         self.month_counts = list(PressRelease.objects.published().month_counts())
-        if self.year and not any(
+        if self.year is not None and not any(
             year == self.year and (self.month is None or month == self.month)
             for year, month, _count in self.month_counts
         ):
@@ -67,9 +79,9 @@ class ReleaseArchiveView(ListView):
 
     def get_queryset(self):
         releases = public_releases()
-        if self.year:
+        if self.year is not None:
             releases = releases.filter(release_date__year=self.year)
-        if self.month:
+        if self.month is not None:
             releases = releases.filter(release_date__month=self.month)
         return releases
 
@@ -93,6 +105,18 @@ class ReleaseDetailView(DetailView):
 
     def get_queryset(self):
         return PressRelease.objects.published().prefetch_related("topics", "images", "attachments")
+
+    def get_object(self, queryset=None):
+        if queryset is None:
+            queryset = self.get_queryset()
+        return super().get_object(queryset.prefetch_related(*release_page_relations()))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            contacts=self.object.press_contacts(),
+            related_releases=list(self.object.related_releases()),
+            **kwargs,
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -122,6 +146,133 @@ def attachment_download(request, year, month, day, slug, pk):
         ReleaseAttachment, pk=pk, release__slug=slug, release__in=releases_visible_to(request)
     )
     return attachment_response(attachment)
+
+
+def release_page_relations():
+    """What a release page shows besides its text: public projects, partners, active contacts."""
+    return [
+        Prefetch("projects", queryset=Project.objects.public()),
+        "partners",
+        Prefetch("contacts", queryset=PressContact.objects.active()),
+    ]
+
+
+class ProjectListView(ListView):
+    template_name = "releases/project_list.html"
+    context_object_name = "projects"
+
+    def get_queryset(self):
+        return Project.objects.public()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        projects = context["projects"]
+        context["running"] = [p for p in projects if p.status == Project.Status.RUNNING]
+        context["completed"] = [p for p in projects if p.status == Project.Status.COMPLETED]
+        return context
+
+
+class ProjectDetailView(SingleObjectMixin, ListView):
+    """A project with its areas, events and partners, and its public releases (paginated)."""
+
+    template_name = "releases/project_detail.html"
+    paginate_by = 10
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object(
+            Project.objects.public().prefetch_related(
+                Prefetch("partner_roles", ProjectPartner.objects.select_related("partner")),
+                Prefetch("areas", ProjectArea.objects.prefetch_related("events")),
+            )
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return public_releases().filter(projects=self.object)
+
+    def get_context_data(self, **kwargs):
+        project = self.object
+        roles = project.partner_roles.all()
+        events = [event for area in project.areas.all() for event in area.events.all()]
+        context = super().get_context_data(
+            project=project,
+            upcoming_events=[event for event in events if not event.is_past],
+            sponsors=[role for role in roles if role.role == ProjectPartner.Role.SPONSOR],
+            funders=[role for role in roles if role.role == ProjectPartner.Role.FUNDER],
+            supporters=[role for role in roles if role.role == ProjectPartner.Role.SUPPORTER],
+            **kwargs,
+        )
+        context["releases"] = context["object_list"]  # the current page
+        return context
+
+
+def event_ics(request, slug, pk):
+    """One event of a public project as an iCalendar file to import into a calendar."""
+    event = get_object_or_404(
+        ProjectEvent.objects.select_related("area__project"),
+        pk=pk,
+        area__project__slug=slug,
+        area__project__in=Project.objects.public(),
+    )
+    site_url = request.build_absolute_uri("/").rstrip("/")
+    response = HttpResponse(event.to_ical(site_url), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="termin-{event.pk}.ics"'
+    return response
+
+
+class ShareholderListView(ListView):
+    """/gesellschafter/: the shareholders, grouped by kind in the order of Partner.Kind."""
+
+    template_name = "releases/shareholders.html"
+    context_object_name = "shareholders"
+
+    def get_queryset(self):
+        return Partner.objects.filter(is_shareholder=True)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        groups = []
+        for kind, title in Partner.KIND_GROUP_TITLES.items():
+            members = [partner for partner in context["shareholders"] if partner.kind == kind]
+            if members:
+                groups.append({"title": title, "partners": members})
+        context["groups"] = groups
+        return context
+
+
+class PartnerDetailView(SingleObjectMixin, ListView):
+    """A partner with the public projects it carries, funds or supports, and the public releases
+    that mention it (paginated)."""
+
+    template_name = "releases/partner_detail.html"
+    paginate_by = 10
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object(
+            Partner.objects.prefetch_related(
+                Prefetch(
+                    "project_roles",
+                    ProjectPartner.objects.filter(project__in=Project.objects.public())
+                    .select_related("project")
+                    .order_by("project__name", "role"),
+                )
+            )
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return public_releases().filter(partners=self.object)
+
+    def get_context_data(self, **kwargs):
+        projects = {}
+        for role in self.object.project_roles.all():
+            entry = projects.setdefault(role.project.pk, {"project": role.project, "roles": []})
+            entry["roles"].append(role.get_role_display())
+        context = super().get_context_data(
+            partner=self.object, projects=list(projects.values()), **kwargs
+        )
+        context["releases"] = context["object_list"]  # the current page
+        return context
 
 
 def download_response(field_file, filename):
@@ -200,8 +351,15 @@ def embargo_detail(request, link):
     release = link.release
     if release.is_public:
         return redirect(release)  # the embargo is over: the public page is the one to share
-    prefetch_related_objects([release], "topics", "images", "attachments")
-    context = {"release": release, "embargo_token": link.token}
+    prefetch_related_objects(
+        [release], "topics", "images", "attachments", *release_page_relations()
+    )
+    context = {
+        "release": release,
+        "embargo_token": link.token,
+        "contacts": release.press_contacts(),
+        "related_releases": list(release.related_releases()),
+    }
     return render(request, "releases/embargo.html", context)
 
 

