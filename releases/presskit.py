@@ -1,7 +1,8 @@
 """
 The press kit of a release (…/pressepaket.zip): everything a newsroom needs in one download.
 
-    pressemitteilung.txt   the release as plain text (title, dateline and lead, text, address)
+    pressemitteilung.txt   the release as plain text: title, dateline and lead, text, "Über das
+                           Projekt …", press contacts, address of the page
     BILDNACHWEIS.txt       per image: file, caption, credit, licence note
     bilder/01-….jpg        the images in full resolution, as uploaded
     anhaenge/01-….pdf      the attachments
@@ -107,7 +108,8 @@ def _copy_into(archive, info, field_file):
 
 
 def build_press_kit(release, release_url):
-    """Write the ZIP of `release` (images and attachments prefetched or not) to a temporary file."""
+    """Write the ZIP of `release` to a temporary file. Prefetch images, attachments, public
+    projects and contacts (views.release_page_relations) to keep the queries few."""
     moment = timezone.localtime(release.updated_at)
     images = []
     for number, image in enumerate(release.images.all(), start=1):
@@ -118,6 +120,8 @@ def build_press_kit(release, release_url):
     ]
     context = {
         "release": release,
+        "projects": [project for project in release.projects.all() if project.about_text],
+        "contacts": release.press_contacts(),
         "body_text": html_to_text(release.body),
         "release_url": release_url,
         "images": images,

@@ -320,10 +320,10 @@ def image_download(request, year, month, day, slug, pk):
 
 
 def press_kit(request, year, month, day, slug):
-    release = get_object_or_404(
-        releases_visible_to(request).prefetch_related("images", "attachments"), slug=slug
+    releases = releases_visible_to(request).prefetch_related(
+        "images", "attachments", *release_page_relations()
     )
-    return press_kit_response(request, release)
+    return press_kit_response(request, get_object_or_404(releases, slug=slug))
 
 
 def embargo_view(view):
@@ -375,7 +375,9 @@ def embargo_attachment(request, link, pk):
 
 @embargo_view
 def embargo_press_kit(request, link):
-    return press_kit_response(request, link.release)
+    release = link.release
+    prefetch_related_objects([release], "images", "attachments", *release_page_relations())
+    return press_kit_response(request, release)
 
 
 # E-mail alerts: subscribe (double opt-in), confirm, unsubscribe. The subscription itself lives in

@@ -211,7 +211,7 @@ def test_missing_original_file_is_a_german_404(client, make_release, settings):
 
 
 @pytest.fixture
-def release_with_media(make_release, topic):
+def release_with_media(make_release, make_project, make_contact, topic):
     release = make_release(
         title="Betriebsnachbarschaften: Abschluss im Landkreis Helmstedt",
         subtitle="Handwerksbetriebe setzten auf Azubimarketing",
@@ -226,6 +226,8 @@ def release_with_media(make_release, topic):
     )
     add_photo(release)
     add_photo(release, name="zweites.jpg", caption="", credit="Foto: Max Muster", licence="")
+    release.projects.set([make_project(name="Betriebsnachbarschaften", about="Ein Projekt.")])
+    release.contacts.set([make_contact(first_name="Sibille", last_name="Beispiel")])
     return release
 
 
@@ -264,6 +266,13 @@ def test_press_kit_holds_text_images_attachments_and_credits(client, release_wit
         "– Treffen\r\n\r\nMehr beim RKW (https://example.org/rkw).\r\nZweite Zeile." in text
     )
     assert "Name korrigiert" in text
+    assert "Über das Projekt Betriebsnachbarschaften\r\nEin Projekt." in text
+    assert (
+        "Pressekontakt\r\nSibille Beispiel, Pressesprecherin\r\n"
+        "Allianz für die Region GmbH, Kommunikation\r\nTelefon: +49 (0)531/1218-154\r\n"
+        "Mobil: +49 (0)173/5406110\r\nTelefax: +49 (0)531/1218-124\r\n"
+        "E-Mail: erika1@example.org\r\n" in text
+    )
     assert f"http://testserver{release.get_absolute_url()}" in text
     assert "<" not in text and "&amp;" not in text
 
