@@ -15,3 +15,5 @@ urlpatterns = [
 
 # In development Django serves uploads; in production the web server in front does (README).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler500 = "allianz_site.errors.server_error"

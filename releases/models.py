@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
 
 from .sanitize import sanitize_html
+from .sessions import LoginSession  # noqa: F401  (the session model, see SESSION_ENGINE)
 from .slugs import unique_slug
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
