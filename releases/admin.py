@@ -58,7 +58,16 @@ class PressReleaseAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Once saved, the slug is part of a permanent address.
-        return ["slug"] if obj else []
+        readonly = ["slug"] if obj else []
+        if not self.has_publish_permission(request):
+            # Redaktion writes drafts and may suggest a time; publishing is Chefredaktion's.
+            readonly.append("status")
+            if obj and obj.status != PressRelease.Status.DRAFT:
+                readonly.append("publish_at")
+        return readonly
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("releases.publish_pressrelease")
 
     def view_on_site(self, obj):
         return reverse("releases:preview", kwargs={"pk": obj.pk})
@@ -70,7 +79,10 @@ class PressReleaseAdmin(admin.ModelAdmin):
             return f"Sperrfrist bis {moment} Uhr"
         return obj.get_status_display()
 
-    @admin.action(description="Ausgewählte veröffentlichen (eine Sperrfrist bleibt bestehen)")
+    @admin.action(
+        description="Ausgewählte veröffentlichen (eine Sperrfrist bleibt bestehen)",
+        permissions=["publish"],
+    )
     def publish(self, request, queryset):
         for release in queryset:
             release.status = PressRelease.Status.PUBLISHED
@@ -79,7 +91,7 @@ class PressReleaseAdmin(admin.ModelAdmin):
             request, f"{len(queryset)} Mitteilung(en) veröffentlicht.", messages.SUCCESS
         )
 
-    @admin.action(description="Ausgewählte zurückziehen (wieder Entwurf)")
+    @admin.action(description="Ausgewählte zurückziehen (wieder Entwurf)", permissions=["publish"])
     def unpublish(self, request, queryset):
         for release in queryset:
             release.status = PressRelease.Status.DRAFT

@@ -143,6 +143,10 @@ class PressRelease(models.Model):
         ordering = ["-release_date", "-publish_at", "-pk"]
         verbose_name = "Pressemitteilung"
         verbose_name_plural = "Pressemitteilungen"
+        # The role "Chefredaktion" has it (releases/roles.py); the admin enforces it.
+        permissions = [
+            ("publish_pressrelease", "Darf veröffentlichen, Sperrfristen setzen und zurückziehen")
+        ]
         indexes = [
             models.Index(fields=["status", "publish_at"], name="release_visibility_idx"),
             models.Index(
