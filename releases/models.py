@@ -75,6 +75,12 @@ class PressReleaseQuerySet(models.QuerySet):
         """The one publishing rule: published, and its moment has come. Every public page uses it."""
         return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def withdrawn(self):
+        """Withdrawn after they had been public: their addresses answer 410 Gone."""
+        return self.filter(
+            status=PressRelease.Status.WITHDRAWN, publish_at__lte=models.F("withdrawn_at")
+        )
+
     def scheduled(self):
         """Published, but still under embargo (Sperrfrist)."""
         return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=timezone.now())
@@ -94,6 +100,7 @@ class PressRelease(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Entwurf"
         PUBLISHED = "published", "Veröffentlicht"
+        WITHDRAWN = "withdrawn", "Zurückgezogen"
 
     title = models.CharField("Titel", max_length=255)
     subtitle = models.CharField("Untertitel", max_length=255, blank=True)
@@ -120,13 +127,27 @@ class PressRelease(models.Model):
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="releases", verbose_name="Themen"
     )
-    status = models.CharField("Status", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        "Status",
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Zurückgezogen: nicht mehr öffentlich; die Adresse bleibt erreichbar und meldet, "
+        "dass die Mitteilung zurückgezogen wurde (statt „Seite nicht gefunden“).",
+    )
     publish_at = models.DateTimeField(
         "Veröffentlichen ab",
         null=True,
         blank=True,
         help_text="Leer lassen = sofort beim Veröffentlichen. Ein Zeitpunkt in der Zukunft ist "
         "eine Sperrfrist: Die Mitteilung erscheint erst dann, ganz von selbst.",
+    )
+    withdrawn_at = models.DateTimeField(
+        "Zurückgezogen am",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Wird beim Zurückziehen gesetzt; die Adresse antwortet dann mit „410 Gone“.",
     )
     correction_note = models.CharField(
         "Korrekturhinweis",
@@ -155,12 +176,16 @@ class PressRelease(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "published"]),
+                condition=models.Q(status__in=["draft", "published", "withdrawn"]),
                 name="release_status_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(publish_at__isnull=False),
                 name="release_published_has_publish_at",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn") | models.Q(withdrawn_at__isnull=False),
+                name="release_withdrawn_has_withdrawn_at",
             ),
         ]
 
@@ -169,6 +194,10 @@ class PressRelease(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
+        if self.status != self.Status.WITHDRAWN:
+            self.withdrawn_at = None
+        elif self.withdrawn_at is None:
+            self.withdrawn_at = timezone.now()
         if not self.slug:
             self.slug = unique_slug(self, self.title)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
@@ -177,6 +206,12 @@ class PressRelease(models.Model):
 
     def get_absolute_url(self):
         return reverse("releases:detail", kwargs=self.url_kwargs())
+
+    def clean(self):
+        if self.status == self.Status.WITHDRAWN and self.publish_at is None:
+            raise ValidationError(
+                {"status": "Nur eine veröffentlichte Mitteilung kann zurückgezogen werden."}
+            )
 
     def url_kwargs(self):
         """The parts of the permanent address /presse/YYYY/MM/DD/<slug>/."""

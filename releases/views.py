@@ -2,7 +2,7 @@ import datetime
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
@@ -76,12 +76,22 @@ class ReleaseDetailView(DetailView):
         return PressRelease.objects.published().prefetch_related("topics", "images", "attachments")
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            return self.gone_or_not_found()
         # The slug identifies a release; should its date have been corrected after publication,
         # the old address still leads to it.
         if request.path != self.object.get_absolute_url():
             return redirect(self.object, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def gone_or_not_found(self):
+        """A release withdrawn after it had been public answers 410 Gone with a short notice."""
+        withdrawn = PressRelease.objects.withdrawn().filter(slug=self.kwargs["slug"]).first()
+        if withdrawn is None:
+            raise Http404("Diese Pressemitteilung gibt es nicht.")
+        return render(self.request, "releases/gone.html", {"release": withdrawn}, status=410)
 
 
 @method_decorator([staff_member_required, never_cache], name="dispatch")

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -141,12 +142,14 @@ class InlineCode(HTMLParser):
 
 def public_pages(make_release):
     release = make_release(images=1, attachments=1)
+    withdrawn = make_release(status="withdrawn", withdrawn_at=timezone.now())
     return {
         "home": ("/", 200),
         "archive": ("/presse/", 200),
         "year archive": ("/presse/2022/", 200),
         "detail": (release.get_absolute_url(), 200),
         "404": ("/gibt-es-nicht/", 404),
+        "410": (withdrawn.get_absolute_url(), 410),
     }
 
 
