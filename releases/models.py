@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
 
+from allianz_site.uploads import CleanImageField, validate_attachment_content
+
 from .sanitize import sanitize_html
 from .sessions import LoginSession  # noqa: F401  (the session model, see SESSION_ENGINE)
 from .slugs import unique_slug
@@ -235,14 +237,15 @@ class ReleaseImage(models.Model):
     release = models.ForeignKey(
         PressRelease, on_delete=models.CASCADE, related_name="images", verbose_name="Mitteilung"
     )
-    image = models.ImageField(
+    image = CleanImageField(
         "Bild",
         upload_to=upload_path,
         max_length=255,
         width_field="width",
         height_field="height",
         validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_size],
-        help_text="JPEG, PNG oder WebP, höchstens 10 MB.",
+        help_text="JPEG, PNG oder WebP, höchstens 10 MB und 40 Megapixel. Standortdaten und "
+        "Kameraangaben werden beim Speichern entfernt; Urheber- und Copyright-Angaben bleiben.",
     )
     width = models.PositiveIntegerField("Breite", null=True, editable=False)
     height = models.PositiveIntegerField("Höhe", null=True, editable=False)
@@ -285,7 +288,11 @@ class ReleaseAttachment(models.Model):
         "Datei",
         upload_to=upload_path,
         max_length=255,
-        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment_size],
+        validators=[
+            FileExtensionValidator(ATTACHMENT_EXTENSIONS),
+            validate_attachment_size,
+            validate_attachment_content,
+        ],
         help_text="PDF, Office-Dokument, Text oder ZIP, höchstens 25 MB.",
     )
     title = models.CharField(

@@ -1,11 +1,17 @@
 import datetime
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import FileResponse, Http404
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
+from django_ckeditor_5.permissions import check_upload_permission
+from django_ckeditor_5.storage_utils import get_django_storage
+
+from allianz_site.uploads import clean_image
 
 from .models import PressRelease, ReleaseAttachment
 
@@ -120,3 +126,18 @@ def attachment_download(request, year, month, day, slug, pk):
     except FileNotFoundError:
         raise Http404("Die Datei ist nicht mehr vorhanden.") from None
     return FileResponse(file, as_attachment=True, filename=attachment.filename)
+
+
+@require_POST
+@check_upload_permission
+def editor_image_upload(request):
+    """CKEditor 5's image upload, with the same checks and clean-up as every other image."""
+    upload = request.FILES.get("upload")
+    if upload is None:
+        return JsonResponse({"error": {"message": "Es wurde keine Datei empfangen."}}, status=400)
+    try:
+        cleaned = clean_image(upload)
+    except ValidationError as error:
+        return JsonResponse({"error": {"message": " ".join(error.messages)}}, status=400)
+    storage = get_django_storage()
+    return JsonResponse({"url": storage.url(storage.save(cleaned.name, cleaned))})
