@@ -1,10 +1,12 @@
 """Project-wide middleware: every page, including those added later, inherits these measures."""
 
+import contextlib
 import time
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http.multipartparser import MultiPartParserError
 
 LOGIN_STARTED = "_login_started"
 
@@ -22,6 +24,25 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         ):
             parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY
         return parts
+
+
+class MalformedBodyMiddleware:
+    """Reads a POST body first thing, so that one that cannot be parsed (a multipart request
+    without a boundary, say) becomes an empty form, as Django itself leaves it after the error.
+
+    Otherwise the exception escapes from whatever reads the form first: the CSRF check, or the
+    400/404 handler when the host name was already refused, and the answer is a 500. With an empty
+    form the CSRF check refuses the request (403), with all the usual headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST":
+            with contextlib.suppress(MultiPartParserError):
+                request.POST  # noqa: B018 - parse now; a failure leaves an empty form
+        return self.get_response(request)
 
 
 class StaffSessionLimitMiddleware:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "allianz_site.middleware.MalformedBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Security headers on every response, static files and error pages included (docs/security.md).
     "allianz_site.middleware.ContentSecurityPolicyMiddleware",

@@ -45,7 +45,7 @@ class ReleaseArchiveView(ListView):
         self.year = kwargs.get("year")
         self.month = kwargs.get("month")
         self.month_counts = list(PressRelease.objects.published().month_counts())
-        if self.year and not any(
+        if self.year is not None and not any(
             year == self.year and (self.month is None or month == self.month)
             for year, month, _count in self.month_counts
         ):
