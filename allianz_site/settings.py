@@ -70,6 +70,11 @@ MIDDLEWARE = [
     "allianz_site.middleware.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and 304 Not Modified for every page, cached or not.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous pages from the cache (releases/cache.py). Above the session, CSRF, auth and
+    # messages middleware, so that it sees the cookies and Vary headers they add.
+    "releases.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -335,15 +340,37 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_CLIENT_IP_CALLABLE = "allianz_site.middleware.client_ip"
 
-# Cache: local memory by default; Redis in production (DJANGO_REDIS_URL=redis://127.0.0.1:6379/0).
-# The Redis backend is fail-safe: when Redis is away, reads miss and writes are dropped, pages are
-# served from the database.
+# --- Caching (releases/cache.py explains the rules, docs/deploy.md how to run it) ---------------
+# "default" holds the pages for anonymous visitors; "shared" holds the page-cache generation that
+# every save replaces, and must be the same for every process of the site. Without
+# DJANGO_REDIS_URL: pages in each process's memory, the generation in a folder on this machine
+# (one app server). With it (e.g. redis://127.0.0.1:6379/1), both in Redis through Django's own
+# RedisCache (any number of app servers). When Redis fails, pages come from the database.
 REDIS_URL = os.environ.get("DJANGO_REDIS_URL", "")
 if REDIS_URL:
+    _redis = {
+        "BACKEND": "allianz_site.cache.FailSafeRedisCache",  # Django's RedisCache, fail-safe
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "presse"),
+        # Give up quickly when Redis is away; the page is then built from the database.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    CACHES = {"default": _redis, "shared": _redis}
+else:
     CACHES = {
         "default": {
-            "BACKEND": "allianz_site.cache.FailSafeRedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / ".cache")),
+        },
     }
+# How long the app keeps a page at most (a save invalidates it at once anyway); 0 = no caching.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# The max-age browsers and nginx get. Nobody can tell them of an edit: keep it short.
+PAGE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "10"))
+# Saving or deleting anything of these apps invalidates every cached page.
+PAGE_CACHE_APPS = ["releases", "contacts", "flatpages", "sites"]
+# Never cached, always private: ADMIN_URL_PREFIXES (above).

@@ -11,3 +11,6 @@ class ReleasesConfig(AppConfig):
         from allianz_site.middleware import mark_login_time
 
         user_logged_in.connect(mark_login_time, dispatch_uid="mark_login_time")
+        from . import cache
+
+        cache.connect_signals()  # every save, also from management commands, invalidates pages

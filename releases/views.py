@@ -11,7 +11,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -27,7 +28,7 @@ from django_ckeditor_5.permissions import check_upload_permission
 from django_ckeditor_5.storage_utils import get_django_storage
 
 from allianz_site.uploads import clean_image
-from contacts.models import PressContact, Subscription
+from contacts.models import Subscription
 
 from .forms import ReleaseFilterForm, SubscriptionForm
 from .models import (
@@ -221,12 +222,28 @@ def attachment_download(request, year, month, day, slug, pk):
 
 
 def release_page_relations():
-    """What a release page shows besides its text: public projects, partners, active contacts."""
-    return [
-        Prefetch("projects", queryset=Project.objects.public()),
-        "partners",
-        Prefetch("contacts", queryset=PressContact.objects.active()),
-    ]
+    """What a release page shows besides its text: public projects and partners. (The contacts
+    come with the default contact in one query: PressRelease.press_contacts.)"""
+    return [Prefetch("projects", queryset=Project.objects.public()), "partners"]
+
+
+def public_release_count(relation):
+    """The number of public releases that refer to the outer object through `relation`, as a
+    subquery: a page of an object and its releases gets the count with the object, and its
+    paginator needs no COUNT query of its own."""
+    releases = PressRelease.objects.published().filter(**{relation: OuterRef("pk")}).order_by()
+    count = releases.values(relation).annotate(count=Count("pk")).values("count")
+    return Coalesce(Subquery(count), 0)
+
+
+class ReleasesOfObjectMixin:
+    """For the pages of a project or a partner with its public releases (paginated): the object
+    is fetched with `public_release_count`, which the paginator takes as its count."""
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.count = self.object.public_release_count
+        return paginator
 
 
 class ProjectListView(ListView):
@@ -244,7 +261,7 @@ class ProjectListView(ListView):
         return context
 
 
-class ProjectDetailView(SingleObjectMixin, ListView):
+class ProjectDetailView(ReleasesOfObjectMixin, SingleObjectMixin, ListView):
     """A project with its areas, events and partners, and its public releases (paginated)."""
 
     template_name = "releases/project_detail.html"
@@ -252,7 +269,9 @@ class ProjectDetailView(SingleObjectMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object(
-            Project.objects.public().prefetch_related(
+            Project.objects.public()
+            .annotate(public_release_count=public_release_count("projects"))
+            .prefetch_related(
                 Prefetch("partner_roles", ProjectPartner.objects.select_related("partner")),
                 Prefetch("areas", ProjectArea.objects.prefetch_related("events")),
             )
@@ -312,7 +331,7 @@ class ShareholderListView(ListView):
         return context
 
 
-class PartnerDetailView(SingleObjectMixin, ListView):
+class PartnerDetailView(ReleasesOfObjectMixin, SingleObjectMixin, ListView):
     """A partner with the public projects it carries, funds or supports, and the public releases
     that mention it (paginated)."""
 
@@ -321,7 +340,9 @@ class PartnerDetailView(SingleObjectMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object(
-            Partner.objects.prefetch_related(
+            Partner.objects.annotate(
+                public_release_count=public_release_count("partners")
+            ).prefetch_related(
                 Prefetch(
                     "project_roles",
                     ProjectPartner.objects.filter(project__in=Project.objects.public())

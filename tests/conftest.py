@@ -4,6 +4,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -38,6 +39,19 @@ def _isolated_files(settings, tmp_path):
 def _fast_password_hashing(settings):
     """Logins in tests check passwords often; the production hasher is slow by design."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Every request builds its page afresh, so query counts count real work; the caches live in
+    this process only and start empty. tests/test_page_cache.py switches the page cache on."""
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+        for alias in ["default", "shared"]
+    }
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 def png_bytes(size=(40, 30), color=(11, 90, 122)):

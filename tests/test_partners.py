@@ -97,6 +97,7 @@ def test_partner_pages_cost_the_same_queries_for_3_or_30_rows(
         make_release(topics=[topic]).partners.add(partner)
     with django_assert_num_queries(1):
         page(client, "/gesellschafter/")
-    # partner, its project roles with projects, count, page of releases, their topics
-    with django_assert_num_queries(5):
+    # partner with its count of public releases, its project roles with projects, page of
+    # releases, their topics
+    with django_assert_num_queries(4):
         page(client, partner.get_absolute_url())

@@ -193,8 +193,9 @@ def test_project_pages_cost_the_same_queries_for_3_or_30_rows(
         )
         make_release(topics=[topic]).projects.add(project)
         make_project(status=Project.Status.COMPLETED)
-    # project, partner roles with partners, areas, events, count, page of releases, their topics
-    with django_assert_num_queries(7):
+    # project with its count of public releases, partner roles with partners, areas, events,
+    # page of releases, their topics
+    with django_assert_num_queries(6):
         page(client, project.get_absolute_url())
     with django_assert_num_queries(1):
         page(client, "/projekte/")

@@ -1,0 +1,581 @@
+"""The page cache never lies: anonymous visitors get cached pages, and every save, every embargo
+that ends and every event that passes shows at once. Staff, admin and preview are never cached."""
+
+import datetime
+import socket
+
+import pytest
+from django.contrib.flatpages.models import FlatPage
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from releases import cache as page_cache_module
+from releases.cache import PageCacheMiddleware, check_shared_cache
+from releases.models import PressRelease, ProjectEvent, ProjectPartner, Topic
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.PAGE_MAX_AGE = 10
+
+
+@pytest.fixture
+def visitor():
+    """An anonymous reader, apart from `client` (which staff_client logs in)."""
+    return Client()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Changes made inside `with committed():` are committed as far as the cache can tell (the
+    test's transaction is never committed, so its on_commit callbacks run here)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def html(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def cache_control(response):
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+# --- Served from the cache -------------------------------------------------------------------
+
+
+def test_second_visit_is_served_from_the_cache_without_a_query(
+    visitor, make_release, make_project, make_partner, make_contact, django_assert_num_queries
+):
+    release = make_release(title="Gespeicherte Meldung")
+    project = make_project()
+    partner = make_partner(is_shareholder=True)
+    make_contact()
+    urls = [
+        "/",
+        "/presse/",
+        "/presse/2022/",
+        "/presse/2022/03/",
+        release.get_absolute_url(),
+        "/projekte/",
+        project.get_absolute_url(),
+        "/gesellschafter/",
+        partner.get_absolute_url(),
+        "/pressekontakt/",
+        "/impressum/",
+    ]
+    for url in urls:
+        first = visitor.get(url)
+        assert first.status_code == 200, url
+        with django_assert_num_queries(0):
+            second = visitor.get(url)
+        assert second.content == first.content, url
+
+
+def test_public_page_may_be_kept_by_browsers_and_proxies_for_a_few_seconds(visitor, make_release):
+    make_release()
+    for response in [visitor.get("/presse/"), visitor.get("/presse/")]:  # built, then cached
+        assert cache_control(response) == {"public", "max-age=10"}
+        assert response["ETag"] and response["Last-Modified"]
+
+
+def test_each_page_of_the_archive_is_cached_on_its_own(visitor, make_release):
+    for day in range(25):
+        make_release(title=f"Meldung {day:02d}", release_date=datetime.date(2020, 1, day + 1))
+    assert "Meldung 24" in html(visitor, "/presse/")
+    second = html(visitor, "/presse/?page=2")
+    assert "Meldung 04" in second and "Meldung 24" not in second
+
+
+def test_page_cache_switched_off_builds_every_page_and_sends_no_public_cache_header(
+    settings, visitor, make_release, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_release()
+    visitor.get("/presse/")
+    # Every request builds the page: the archive's five queries (month counts, topic and place
+    # facets, the page, its topics; see tests/test_views.py), the second time as the first.
+    with django_assert_num_queries(5):
+        response = visitor.get("/presse/")
+    assert "public" not in cache_control(response)
+
+
+# --- Every change shows at once ----------------------------------------------------------------
+
+
+@pytest.fixture
+def world(make_release, make_project, make_partner, make_contact, topic):
+    """One release with everything a page shows about it, and every page already cached."""
+    contact = make_contact(first_name="Sibille")
+    project = make_project(name="Betriebsnachbarschaften", areas=1)
+    partner = make_partner(name="IHK Braunschweig", is_shareholder=True)
+    ProjectPartner.objects.create(project=project, partner=partner, role="funder")
+    release = make_release(title="Projekt beendet", topics=[topic], images=1, attachments=1)
+    release.projects.add(project)
+    release.partners.add(partner)
+    release.contacts.add(contact)
+    world = {
+        "release": release,
+        "topic": topic,
+        "project": project,
+        "partner": partner,
+        "contact": contact,
+        "event": ProjectEvent.objects.get(area__project=project),
+        "image": release.images.get(),
+        "attachment": release.attachments.get(),
+    }
+    return world
+
+
+def urls_of(world):
+    return {
+        "detail": world["release"].get_absolute_url(),
+        "home": "/",
+        "archive": "/presse/",
+        "project": world["project"].get_absolute_url(),
+        "partner": world["partner"].get_absolute_url(),
+        "shareholders": "/gesellschafter/",
+        "projects": "/projekte/",
+        "contacts": "/pressekontakt/",
+    }
+
+
+def edit(obj, **fields):
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save()
+
+
+CHANGES = [
+    pytest.param(
+        lambda w: edit(w["release"], title="Projekt erfolgreich beendet"),
+        ["detail", "home", "archive", "project", "partner"],
+        "Projekt erfolgreich beendet",
+        id="release title edited",
+    ),
+    pytest.param(
+        lambda w: edit(w["topic"], name="Gründungsförderung"),
+        ["detail", "home", "archive"],
+        "Gründungsförderung",
+        id="topic renamed",
+    ),
+    pytest.param(
+        lambda w: w["release"].topics.add(Topic.objects.create(name="Wasserstoffwirtschaft")),
+        ["detail", "home", "archive"],
+        "Wasserstoffwirtschaft",
+        id="topic added to the release",
+    ),
+    pytest.param(
+        lambda w: edit(w["image"], caption="Die Projektleiterin im Gespräch"),
+        ["detail"],
+        "Die Projektleiterin im Gespräch",
+        id="image caption edited",
+    ),
+    pytest.param(
+        lambda w: edit(w["attachment"], title="Abschlussbericht"),
+        ["detail"],
+        "Abschlussbericht",
+        id="attachment renamed",
+    ),
+    pytest.param(
+        lambda w: edit(w["project"], about="Gefördert bis 2025."),
+        ["detail"],
+        "Gefördert bis 2025.",
+        id="project box edited",
+    ),
+    pytest.param(
+        lambda w: edit(w["project"], name="Betriebsnachbarschaften II"),
+        ["detail", "project", "projects", "partner"],
+        "Betriebsnachbarschaften II",
+        id="project renamed",
+    ),
+    pytest.param(
+        lambda w: edit(w["event"], title="Abschlussveranstaltung in Helmstedt"),
+        ["project"],
+        "Abschlussveranstaltung in Helmstedt",
+        id="event edited",
+    ),
+    pytest.param(
+        lambda w: edit(w["partner"], name="IHK Braunschweig (Kammer)"),
+        ["detail", "project", "partner", "shareholders"],
+        "IHK Braunschweig (Kammer)",
+        id="partner renamed",
+    ),
+    pytest.param(
+        lambda w: edit(w["contact"], phone="+49 531 999"),
+        ["detail", "contacts"],
+        "+49 531 999",
+        id="press contact edited",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "pages", "text"), CHANGES)
+def test_a_change_shows_at_once_on_every_page_that_shows_it(
+    visitor, world, committed, change, pages, text
+):
+    urls = urls_of(world)
+    for name in pages:
+        assert text not in html(visitor, urls[name]), name  # now cached
+    with committed():
+        change(world)
+    for name in pages:
+        assert text in html(visitor, urls[name]), name
+
+
+REMOVALS = [
+    pytest.param(
+        lambda w: edit(w["release"], status=PressRelease.Status.DRAFT),
+        "Projekt beendet",
+        ["home", "archive", "project", "partner"],
+        id="release unpublished",
+    ),
+    pytest.param(
+        lambda w: w["release"].delete(),
+        "Projekt beendet",
+        ["home", "archive"],
+        id="release deleted",
+    ),
+    pytest.param(
+        lambda w: w["release"].projects.clear(),
+        "Über das Projekt",
+        ["detail"],
+        id="project unlinked from the release",
+    ),
+    pytest.param(
+        lambda w: w["image"].delete(), "Bildunterschrift 0", ["detail"], id="image deleted"
+    ),
+    pytest.param(
+        lambda w: edit(w["contact"], is_active=False),
+        "Sibille",
+        ["contacts"],
+        id="press contact deactivated",
+    ),
+    pytest.param(
+        lambda w: edit(w["partner"], is_shareholder=False),
+        "IHK Braunschweig",
+        ["shareholders"],
+        id="no longer a shareholder",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "text", "pages"), REMOVALS)
+def test_what_is_withdrawn_or_deleted_disappears_at_once(
+    visitor, world, committed, change, text, pages
+):
+    urls = urls_of(world)
+    for name in pages:
+        assert text in html(visitor, urls[name]), name
+    with committed():
+        change(world)
+    for name in pages:
+        assert text not in html(visitor, urls[name]), name
+
+
+def test_unpublished_release_page_answers_404_at_once(visitor, make_release, committed):
+    release = make_release()
+    assert visitor.get(release.get_absolute_url()).status_code == 200
+    with committed():
+        edit(release, status=PressRelease.Status.DRAFT)
+    assert visitor.get(release.get_absolute_url()).status_code == 404
+
+
+def test_edited_legal_page_shows_at_once(visitor, db, committed):
+    assert "Musterstraße 1" not in html(visitor, "/impressum/")
+    page = FlatPage.objects.get(url="/impressum/")
+    with committed():
+        edit(page, content=page.content + "<p>Musterstraße 1</p>")
+    assert "Musterstraße 1" in html(visitor, "/impressum/")
+
+
+def test_release_edited_in_the_admin_shows_at_once(visitor, staff_client, make_release, committed):
+    release = make_release(title="Tippfehler im Titel")
+    assert "Tippfehler im Titel" in html(visitor, "/presse/")
+    with committed():
+        response = staff_client.post(
+            "/admin/releases/pressrelease/", {"action": "unpublish", "_selected_action": release.pk}
+        )
+    assert response.status_code == 302
+    assert "Tippfehler im Titel" not in html(visitor, "/presse/")
+
+
+def test_pages_are_invalidated_when_the_transaction_commits_not_before(
+    visitor, make_release, django_capture_on_commit_callbacks
+):
+    """A page built while the transaction is open (from the rows other connections still see)
+    must not be stored under the new generation: the generation changes at the commit."""
+    release = make_release(title="Alter Titel")
+    html(visitor, "/presse/")
+    generation = caches["shared"].get(page_cache_module.GENERATION_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(release, title="Neuer Titel")
+        assert caches["shared"].get(page_cache_module.GENERATION_KEY) == generation
+    assert caches["shared"].get(page_cache_module.GENERATION_KEY) != generation
+    assert "Neuer Titel" in html(visitor, "/presse/")
+
+
+# --- The clock: embargo and events -------------------------------------------------------------
+
+
+def test_release_under_embargo_appears_at_its_moment_on_cached_pages(
+    visitor, make_release, time_machine, django_assert_num_queries
+):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    make_release(title="Schon öffentlich")
+    release = make_release(
+        title="Unter Sperrfrist", publish_at=now + datetime.timedelta(seconds=90)
+    )
+    urls = ["/", "/presse/", "/presse/2022/"]
+    for url in urls:
+        assert "Unter Sperrfrist" not in html(visitor, url)
+    assert visitor.get(release.get_absolute_url()).status_code == 404
+
+    time_machine.move_to(now + datetime.timedelta(seconds=89))
+    for url in urls:
+        with django_assert_num_queries(0):  # still the cached page: a second before the moment
+            assert "Unter Sperrfrist" not in html(visitor, url)
+
+    time_machine.move_to(now + datetime.timedelta(seconds=90))
+    for url in urls:
+        assert "Unter Sperrfrist" in html(visitor, url)
+    assert visitor.get(release.get_absolute_url()).status_code == 200
+
+
+def test_max_age_for_browsers_and_proxies_ends_at_the_next_embargo(
+    visitor, make_release, time_machine
+):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    make_release(publish_at=now + datetime.timedelta(seconds=4, milliseconds=500))
+    assert cache_control(visitor.get("/presse/")) == {"public", "max-age=4"}
+    time_machine.move_to(now + datetime.timedelta(seconds=3))
+    assert cache_control(visitor.get("/presse/")) == {"public", "max-age=1"}  # from the cache
+
+
+def test_page_built_less_than_a_second_before_an_embargo_ends_is_not_kept(
+    visitor, make_release, time_machine
+):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    make_release(title="Gleich da", publish_at=now + datetime.timedelta(milliseconds=400))
+    response = visitor.get("/")
+    assert "Gleich da" not in response.content.decode()
+    assert cache_control(response) == {"public", "max-age=0"}
+    time_machine.move_to(now + datetime.timedelta(milliseconds=400))
+    assert "Gleich da" in html(visitor, "/")
+
+
+def test_a_draft_with_a_future_date_does_not_shorten_the_cache(visitor, make_release, time_machine):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    make_release(status=PressRelease.Status.DRAFT, publish_at=now + datetime.timedelta(seconds=3))
+    assert cache_control(visitor.get("/presse/")) == {"public", "max-age=10"}
+
+
+def test_event_moves_from_upcoming_to_past_at_its_end_on_a_cached_project_page(
+    visitor, make_project, time_machine
+):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    project = make_project(areas=1, event_at=now + datetime.timedelta(minutes=2))
+    assert "Nächste Termine" in html(visitor, project.get_absolute_url())
+    time_machine.move_to(now + datetime.timedelta(minutes=2, seconds=1))
+    assert "Nächste Termine" not in html(visitor, project.get_absolute_url())
+
+
+def test_page_is_kept_no_longer_than_page_cache_seconds(
+    settings, visitor, make_release, time_machine, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 60
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    make_release()
+    html(visitor, "/presse/")
+    time_machine.move_to(now + datetime.timedelta(seconds=59))
+    with django_assert_num_queries(0):
+        html(visitor, "/presse/")
+    time_machine.move_to(now + datetime.timedelta(seconds=60))
+    with CaptureQueriesContext(connection) as queries:
+        html(visitor, "/presse/")
+    assert len(queries) > 0  # built again
+
+
+# --- Never cached: staff, admin, preview, personal responses -----------------------------------
+
+
+def test_staff_always_get_a_fresh_private_page(visitor, staff_client, make_release):
+    make_release(title="Erste Fassung")
+    html(visitor, "/presse/")  # cached for visitors
+    PressRelease.objects.update(title="Ohne Signal geändert")  # the cache is not told
+    response = staff_client.get("/presse/")
+    assert "Ohne Signal geändert" in response.content.decode()
+    assert "private" in cache_control(response) and "public" not in cache_control(response)
+
+
+def test_admin_pages_are_private_and_never_cached(visitor, staff_client, make_release):
+    release = make_release()
+    for url in [
+        "/admin/",
+        "/admin/releases/pressrelease/",
+        f"/admin/releases/pressrelease/{release.pk}/change/",
+    ]:
+        response = staff_client.get(url)
+        assert response.status_code == 200
+        assert "private" in cache_control(response) and "public" not in cache_control(response)
+    login = visitor.get("/admin/login/")
+    assert "private" in cache_control(login) and "public" not in cache_control(login)
+
+
+def test_staff_preview_is_private_and_never_cached(staff_client, make_release):
+    release = make_release(status=PressRelease.Status.DRAFT)
+    response = staff_client.get(f"/presse/vorschau/{release.pk}/")
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= cache_control(response)
+
+
+def test_visitor_with_a_message_waiting_gets_a_fresh_page(
+    visitor, make_release, django_assert_num_queries
+):
+    make_release()
+    html(visitor, "/presse/")
+    visitor.cookies["messages"] = "waiting"
+    with django_assert_num_queries(5):  # built afresh: the archive's five queries
+        response = visitor.get("/presse/")
+    assert "public" not in cache_control(response)
+
+
+@pytest.mark.urls("tests.page_cache_urls")
+def test_page_with_a_form_is_built_for_each_visitor_and_private(visitor, db):
+    from tests import page_cache_urls
+
+    page_cache_urls.RENDERED.clear()
+    first = visitor.get("/formular/")
+    second = Client().get("/formular/")
+    assert len(page_cache_urls.RENDERED) == 2
+    for response in [first, second]:
+        assert 'name="csrfmiddlewaretoken"' in response.content.decode()
+        assert "private" in cache_control(response) and "public" not in cache_control(response)
+
+
+def test_not_found_is_not_cached(visitor, make_release, committed):
+    assert visitor.get("/presse/2022/03/28/bald-da/").status_code == 404
+    with committed():
+        make_release(title="Bald da")
+    assert visitor.get("/presse/2022/03/28/bald-da/").status_code == 200
+
+
+# --- Conditional requests ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cached", [True, False], ids=["page cache on", "page cache off"])
+def test_repeat_visit_gets_304_not_modified(settings, visitor, make_release, cached):
+    if not cached:
+        settings.PAGE_CACHE_SECONDS = 0
+    release = make_release()
+    for url in ["/", "/presse/", release.get_absolute_url()]:
+        first = visitor.get(url)
+        assert first["ETag"]
+        again = visitor.get(url, headers={"If-None-Match": first["ETag"]})
+        assert again.status_code == 304
+        assert again.content == b""
+
+
+def test_repeat_visit_with_if_modified_since_gets_304(visitor, make_release):
+    make_release()
+    first = visitor.get("/presse/")
+    again = visitor.get("/presse/", headers={"If-Modified-Since": first["Last-Modified"]})
+    assert again.status_code == 304
+
+
+def test_after_an_edit_the_old_etag_gets_the_new_page(visitor, make_release, committed):
+    release = make_release(title="Vorher")
+    first = visitor.get("/presse/")
+    with committed():
+        edit(release, title="Nachher")
+    again = visitor.get("/presse/", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 200
+    assert "Nachher" in again.content.decode()
+    assert again["ETag"] != first["ETag"]
+
+
+# --- Redis ------------------------------------------------------------------------------------
+
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # free again once closed: nothing listens there
+
+
+def redis_caches(url, prefix="presse", timeout=0.5):
+    return {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+        }
+        for alias in ["default", "shared"]
+    }
+
+
+def test_pages_and_saves_work_while_redis_is_down(
+    settings, visitor, make_release, committed, monkeypatch, caplog
+):
+    monkeypatch.setattr(PageCacheMiddleware, "cache_down_until", 0.0)
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{closed_port()}/0")
+    release = make_release(title="Trotzdem lesbar")
+    for _ in range(2):
+        assert "Trotzdem lesbar" in html(visitor, "/presse/")
+        assert visitor.get(release.get_absolute_url()).status_code == 200
+    with committed():
+        edit(release, title="Trotzdem geändert")  # the invalidation fails, the save does not
+    assert "Trotzdem geändert" in html(visitor, "/presse/")
+    assert "Page cache unavailable" in caplog.text
+    assert "Could not invalidate the page cache" in caplog.text
+
+
+def test_with_redis_pages_are_cached_and_invalidated(
+    settings, visitor, make_release, committed, django_assert_num_queries
+):
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=3).close()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.PAGE_CACHE_SECONDS = 30  # the keys expire soon after the test
+    prefix = f"test-page-cache-{timezone.now().timestamp()}"
+    settings.CACHES = redis_caches(url, prefix=prefix, timeout=5)
+    release = make_release(title="Aus Redis")
+    try:
+        assert "Aus Redis" in html(visitor, "/presse/")
+        with django_assert_num_queries(0):
+            assert "Aus Redis" in html(visitor, "/presse/")
+        with committed():
+            edit(release, title="Neu aus Redis")
+        assert "Neu aus Redis" in html(visitor, "/presse/")
+    finally:
+        caches["shared"].delete(page_cache_module.GENERATION_KEY)
+
+
+# --- Configuration ----------------------------------------------------------------------------
+
+
+def test_check_warns_when_the_generation_is_private_to_one_process(settings, tmp_path):
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    assert [warning.id for warning in check_shared_cache(None)] == ["releases.W001"]
+    settings.CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": tmp_path,
+    }
+    assert check_shared_cache(None) == []
