@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := allianz_site.settings
 
-.PHONY: run test lint format install clean
+.PHONY: run test lint format install clean screenshots lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,12 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# The browser tests' tools (axe-core, the Nu Html Checker, Lighthouse) come from package.json.
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; Debian's Java is used.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
+install: $(VENV)/.installed node_modules/.package-lock.json
 
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -31,9 +36,18 @@ test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
+# Pictures of every public page type at 390 px and 1280 px (tests/browser/pages.py lists them).
+screenshots: install
+	mkdir -p docs/screenshots
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_quality_gates.py -k fits_the_screen
+
+# Lighthouse (mobile and desktop) on home, archive and a release; writes docs/lighthouse.md.
+lighthouse: install
+	$(BIN)/python -m tests.browser.lighthouse
+
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles .pytest_cache .ruff_cache
