@@ -13,6 +13,7 @@ import datetime
 
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from releases.models import PressRelease
 
@@ -52,13 +53,16 @@ def write_body_in_ckeditor(page):
     page.keyboard.type("Mitarbeiterbindung")
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")  # an empty item ends the list
-    page.keyboard.type("Mehr dazu auf der ")
-    page.keyboard.type("Projektseite")
-    for _letter in "Projektseite":
-        page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.type("Mehr dazu auf der Projektseite")
+    # The editor applies typed text a moment later; select the word once it is all there.
+    expect(editor.locator("p").last).to_have_text("Mehr dazu auf der Projektseite")
+    page.keyboard.press("Control+Shift+ArrowLeft")
     page.keyboard.press("Control+K")
-    page.keyboard.type("https://www.allianz-fuer-die-region.de/")
-    page.keyboard.press("Enter")
+    address = page.locator(".ck-balloon-panel_visible").get_by_role("textbox", name="Linkadresse")
+    address.wait_for()  # the link balloon opens with its address field focused
+    address.press_sequentially("https://www.allianz-fuer-die-region.de/")
+    address.press("Enter")
+    editor.get_by_role("link", name="Projektseite").wait_for()
 
 
 def add_image(page):
