@@ -63,6 +63,8 @@ def test_page_fits_the_screen_without_sideways_scrolling(open_browser, newsroom,
     page, _log, _response = visit(open_browser, page_type, width)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     if folder := os.environ.get("SCREENSHOT_DIR"):
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # lazy images load
         page.wait_for_load_state("networkidle")
+        page.evaluate("window.scrollTo(0, 0)")
         label = next(name for name, pixels in WIDTHS.items() if pixels == width)
         page.screenshot(path=Path(folder) / f"{page_type.name}-{label}.png", full_page=True)

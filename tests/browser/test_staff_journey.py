@@ -127,7 +127,9 @@ def test_staff_schedules_a_release_that_appears_by_itself_and_shows_a_correction
         link = body.get_by_role("link", name="Projektseite")
         assert link.get_attribute("href") == "https://www.allianz-fuer-die-region.de/"
         image = reader.get_by_role("img", name="Unternehmerinnen und Unternehmer an einem Tisch")
-        assert image.evaluate("img => img.complete && img.naturalWidth") == 800
+        image.scroll_into_view_if_needed()  # the gallery's images load lazily
+        expect(image).to_have_js_property("complete", True)
+        assert image.evaluate("img => img.naturalWidth") == 800
         caption = reader.locator(".gallery figcaption")
         assert "Auftakt im Gewerbegebiet" in caption.inner_text()
         assert (
