@@ -13,7 +13,8 @@ class ReleaseImageInline(admin.StackedInline):
     fields = [("image", "order"), "alt_text", "caption", ("credit", "licence")]
 
 
-class ReleaseAttachmentInline(admin.TabularInline):
+# Stacked, not tabular: a tabular inline's inputs have no label of their own (only column heads).
+class ReleaseAttachmentInline(admin.StackedInline):
     model = ReleaseAttachment
     extra = 0
     fields = ["file", "title", "order"]
@@ -55,6 +56,18 @@ class PressReleaseAdmin(admin.ModelAdmin):
         ("Veröffentlichung", {"fields": [("status", "publish_at"), "correction_note"]}),
         ("Einordnung", {"fields": ["topics"]}),
     ]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "publish_at":
+            # The admin's split date/time widget leaves both inputs without a label of their own.
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = "Veröffentlichen ab: Datum"
+            time.attrs["aria-label"] = "Veröffentlichen ab: Uhrzeit"
+        return field
 
     def get_readonly_fields(self, request, obj=None):
         # Once saved, the slug is part of a permanent address.

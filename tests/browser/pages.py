@@ -30,6 +30,15 @@ PAGE_TYPES = [
     # PageType("suche", "/presse/?q=Betriebsnachbarschaften"),
 ]
 
+# The admin pages the press office works with: axe-core and no request to another host (the
+# Nu Html Checker is not run on Django's own admin templates).
+ADMIN_PAGES = [
+    "/admin/login/",
+    "/admin/",
+    "/admin/releases/pressrelease/",
+    "/admin/releases/pressrelease/add/",
+]
+
 # Lighthouse runs on these (a full run takes about 15 seconds per page and form factor).
 LIGHTHOUSE_PAGES = [PAGE_TYPES[0], PAGE_TYPES[1], PAGE_TYPES[4]]
 

@@ -30,7 +30,8 @@ def test_page_has_no_wcag_21_aa_violations(open_browser, newsroom, page_type, wi
     # axe is injected as a script; the site's own Content-Security-Policy must not block the
     # instrument (the console gate below runs with the policy in force).
     page, _log, _response = visit(open_browser, page_type, width, bypass_csp=True)
-    assert axe_violations(page) == []
+    problems = axe_violations(page)
+    assert not problems, "\n".join(problems)
 
 
 def test_every_page_type_and_the_stylesheet_are_valid(open_browser, newsroom, tmp_path):
@@ -43,7 +44,8 @@ def test_every_page_type_and_the_stylesheet_are_valid(open_browser, newsroom, tm
         (tmp_path / f"{page_type.name}.html").write_bytes(response.body())
     stylesheets = sorted((ROOT / "static").rglob("*.css"))
     assert stylesheets
-    assert vnu_errors(*sorted(tmp_path.glob("*.html")), *stylesheets) == []
+    problems = vnu_errors(*sorted(tmp_path.glob("*.html")), *stylesheets)
+    assert not problems, "\n".join(problems)
 
 
 @each_page_type

@@ -100,8 +100,8 @@ def test_staff_schedules_a_release_that_appears_by_itself_and_shows_a_correction
         add_image(staff)
         staff.get_by_label("Status:", exact=True).select_option(label="Veröffentlicht")
         moment = timezone.localtime() + datetime.timedelta(minutes=2)
-        staff.locator("#id_publish_at_0").fill(moment.strftime("%d.%m.%Y"))
-        staff.locator("#id_publish_at_1").fill(moment.strftime("%H:%M:%S"))
+        staff.get_by_label("Veröffentlichen ab: Datum").fill(moment.strftime("%d.%m.%Y"))
+        staff.get_by_label("Veröffentlichen ab: Uhrzeit").fill(moment.strftime("%H:%M:%S"))
         staff.get_by_role("button", name="Sichern und weiter bearbeiten").click()
         staff.locator(".messagelist .success").wait_for()
 

@@ -58,12 +58,16 @@ def same_origin(url, origin):
     return f"{parts.scheme}://{parts.netloc}" == origin
 
 
-def axe_violations(page):
-    """axe-core's WCAG 2.1 A/AA violations of the page as it is now, one readable line each."""
+def axe_violations(page, exclude=()):
+    """axe-core's WCAG 2.1 A/AA violations of the page as it is now, one readable line each.
+    `exclude`: CSS selectors of markup that is not ours (keep it to what a comment explains)."""
     require(AXE_JS.exists(), f"axe-core fehlt ({AXE_JS}); `make install` führt npm ci aus")
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
+        """([tags, exclude]) => axe.run(
+            {include: [document], exclude: exclude.map(selector => [selector])},
+            {runOnly: {type: 'tag', values: tags}})""",
+        [WCAG_21_AA, list(exclude)],
     )
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} – "
