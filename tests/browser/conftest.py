@@ -26,11 +26,11 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="package")
 def browser():
-    require(chromium_available(), f"Chromium fehlt ({CHROMIUM}); apt-get install chromium")
+    require(chromium_available(), f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        require(False, "Das Python-Paket playwright fehlt; `make install`")
+        require(False, "the playwright package is not installed (make install)")
     # Playwright's sync API keeps an asyncio loop running in the test thread, so Django would
     # refuse the test code's database calls (SynchronousOnlyOperation) although nothing runs
     # concurrently: the loop only waits while the test code runs. Allowed while the browser is.

@@ -61,7 +61,7 @@ def same_origin(url, origin):
 def axe_violations(page, exclude=()):
     """axe-core's WCAG 2.1 A/AA violations of the page as it is now, one readable line each.
     `exclude`: CSS selectors of markup that is not ours (keep it to what a comment explains)."""
-    require(AXE_JS.exists(), f"axe-core fehlt ({AXE_JS}); `make install` führt npm ci aus")
+    require(AXE_JS.exists(), f"no axe-core at {AXE_JS} (make install runs npm ci)")
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
         """([tags, exclude]) => axe.run(
@@ -81,10 +81,10 @@ def axe_violations(page, exclude=()):
 
 def vnu_errors(*files):
     """The Nu Html Checker's errors for the given HTML and CSS files, as 'file:line: message'."""
-    require(VNU_JAR.exists(), f"vnu-jar fehlt ({VNU_JAR}); `make install` führt npm ci aus")
+    require(VNU_JAR.exists(), f"no vnu-jar at {VNU_JAR} (make install runs npm ci)")
     require(
         shutil.which("java"),
-        "Java fehlt für den Nu Html Checker (apt-get install default-jre-headless)",
+        "no Java for the Nu Html Checker (apt-get install default-jre-headless)",
     )
     completed = subprocess.run(
         ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", "--also-check-css"]
