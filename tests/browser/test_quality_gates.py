@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from releases.models import PressRelease
+
 from .pages import PAGE_TYPES, WIDTHS
 from .tools import ROOT, axe_violations, vnu_errors
 
@@ -57,6 +59,17 @@ def test_page_asks_no_other_host_and_logs_no_error(open_browser, newsroom, page_
     assert log.foreign_requests() == []
     document = page.url
     assert [text for text, url in log.errors if url != document or page_type.status == 200] == []
+
+
+@each_page_type
+def test_page_shows_no_release_under_embargo_and_no_draft(open_browser, newsroom, page_type):
+    hidden = PressRelease.objects.exclude(pk__in=PressRelease.objects.published())
+    assert {release.status for release in hidden} == {"draft", "published"}  # both kinds exist
+    page, _log, response = visit(open_browser, page_type)
+    html = response.text()
+    for release in hidden:
+        assert release.title not in html
+        assert release.slug not in html
 
 
 @each_page_type
