@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := allianz_site.settings
 
-.PHONY: run test lint format install clean
+.PHONY: run test lint format install clean screenshots lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,13 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The browser tests' tools (axe-core, the Nu Html Checker, Lighthouse) come from package.json.
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; Debian's Java is used.
+# Only the tests need them; without npm (outside CI) those gates are skipped with a reason.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund; \
+	else echo "npm not found: the axe, Nu Html Checker and Lighthouse checks will be skipped."; fi
+
 install: $(VENV)/.installed
 
 run: install
@@ -23,7 +30,7 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Checks run with production settings (DEBUG off); they only need some secret key.
-test: install
+test: install node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-insecure-key-for-checks-only}"; \
@@ -35,9 +42,18 @@ test: install
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/pytest
 
+# Pictures of every public page type at 390 px and 1280 px (tests/browser/pages.py lists them).
+screenshots: install
+	mkdir -p docs/screenshots
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_quality_gates.py -k fits_the_screen
+
+# Lighthouse (mobile and desktop) on home, archive and a release; writes docs/lighthouse.md.
+lighthouse: install
+	$(BIN)/python -m tests.browser.lighthouse
+
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles .pytest_cache .ruff_cache

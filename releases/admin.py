@@ -39,7 +39,8 @@ class ReleaseImageInline(admin.StackedInline):
     fields = [("image", "order"), "alt_text", "caption", ("credit", "licence")]
 
 
-class ReleaseAttachmentInline(admin.TabularInline):
+# Stacked, not tabular: a tabular inline's inputs have no label of their own (only column heads).
+class ReleaseAttachmentInline(admin.StackedInline):
     model = ReleaseAttachment
     extra = 0
     fields = ["file", "title", "order"]
@@ -93,7 +94,7 @@ class PressReleaseAdmin(VersionAdmin):
     list_filter = ["status", "topics", ReleaseYearFilter]
     search_fields = ["title", "subtitle", "lead", "place"]
     date_hierarchy = "release_date"
-    filter_horizontal = ["topics", "contacts"]
+    filter_horizontal = ["topics", "contacts", "projects", "partners"]
     inlines = [ReleaseImageInline, ReleaseAttachmentInline, EmbargoLinkInline]
     actions = ["publish", "unpublish", "withdraw"]
     fieldsets = [
@@ -105,11 +106,22 @@ class PressReleaseAdmin(VersionAdmin):
         ("Einordnung", {"fields": ["topics"]}),
         ("Projekte, Partner und Pressekontakt", {"fields": ["projects", "partners", "contacts"]}),
     ]
-    autocomplete_fields = ["projects", "partners"]
 
     def get_inlines(self, request, obj):
         # Embargo links belong to a saved release: offered from its change form on.
         return self.inlines if obj else [i for i in self.inlines if i is not EmbargoLinkInline]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "publish_at":
+            # The admin's split date/time widget leaves both inputs without a label of their own.
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = "Veröffentlichen ab: Datum"
+            time.attrs["aria-label"] = "Veröffentlichen ab: Uhrzeit"
+        return field
 
     def get_readonly_fields(self, request, obj=None):
         # Once saved, the slug is part of a permanent address.
@@ -229,7 +241,6 @@ class TopicAdmin(VersionAdmin):
 class ProjectPartnerInline(admin.TabularInline):
     model = ProjectPartner
     extra = 0
-    autocomplete_fields = ["partner"]
     fields = ["partner", "role", "funding_note", "order"]
 
 

@@ -128,10 +128,14 @@ class ReleaseArchiveView(ListView):
             entry["count"] += matching
             if matching or month == self.month:
                 entry["months"].append({"date": datetime.date(year, month, 1), "count": matching})
+        # Links to another year or month keep the search and filters (but not the page number).
+        filters = self.request.GET.copy()
+        filters.pop("page", None)
         return super().get_context_data(
             archive_years=list(years.values()),
             year=self.year,
             month=datetime.date(self.year, self.month, 1) if self.month is not None else None,
+            filter_query=f"?{filters.urlencode()}" if filters else "",
             **self.facets(),
             **kwargs,
         )

@@ -242,3 +242,11 @@ def test_filtered_pages_cost_the_same_queries_however_many_releases(
     add(40)
     many = count_queries(client, url, params)
     assert few == many == expected
+
+
+def test_year_links_carry_the_filters_but_no_empty_query(client, make_release):
+    make_release(place="Helmstedt")
+    plain = client.get("/presse/").content.decode()
+    assert 'href="/presse/2022/"' in plain
+    filtered = client.get("/presse/?ort=Helmstedt&page=1").content.decode()
+    assert 'href="/presse/2022/?ort=Helmstedt"' in filtered

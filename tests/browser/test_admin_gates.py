@@ -1,0 +1,45 @@
+"""The admin pages the press office works in: WCAG 2.1 A/AA by axe-core, nothing from another host
+(CKEditor 5 included), at a desktop's width."""
+
+import pytest
+
+from releases.models import PressRelease
+
+from .pages import ADMIN_PAGES, DETAIL
+from .tools import axe_violations
+
+PASSWORD = "ein-langes-passwort-1"
+
+# Django's filter_horizontal widget (admin/js/SelectFilter2.js) puts aria-label on a plain <span>
+# (its search help icon). That markup is Django's, not ours; everything else on the page counts.
+DJANGO_SELECT_FILTER_ICON = ".selector .help-tooltip"
+
+
+@pytest.fixture
+def staff_page(open_browser, newsroom, django_user_model):
+    django_user_model.objects.create_user(
+        "pressestelle", password=PASSWORD, is_staff=True, is_superuser=True
+    )
+    page, log = open_browser(bypass_csp=True)
+    page.goto("/admin/login/")
+    page.get_by_label("Benutzername:", exact=True).fill("pressestelle")
+    page.get_by_label("Passwort:", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("heading", name="Verwaltung").wait_for()
+    return page, log
+
+
+def release_change_form():
+    helmstedt = PressRelease.objects.get(slug=DETAIL.rstrip("/").rsplit("/", 1)[1])
+    return f"/admin/releases/pressrelease/{helmstedt.pk}/change/"
+
+
+@pytest.mark.parametrize("path", [*ADMIN_PAGES, release_change_form], ids=str)
+def test_admin_page_has_no_wcag_21_aa_violations_and_asks_no_other_host(staff_page, path):
+    page, log = staff_page
+    path = path() if callable(path) else path
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    problems = axe_violations(page, exclude=[DJANGO_SELECT_FILTER_ICON])
+    assert not problems, "\n".join(problems)
+    assert log.foreign_requests() == []
