@@ -22,7 +22,8 @@ from .models import (
 
 
 def public_releases():
-    return PressRelease.objects.published().prefetch_related("topics")
+    # Lists show title, date, place and lead, never the text: leave the long body in the table.
+    return PressRelease.objects.published().defer("body").prefetch_related("topics")
 
 
 class HomeView(ListView):
