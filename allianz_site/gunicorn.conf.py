@@ -12,7 +12,7 @@ timeout = 30
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then so that a slow leak can never grow without bound.
-max_requests = 5000
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))  # 0: never (bench/run)
 max_requests_jitter = 500
 accesslog = os.environ.get("GUNICORN_ACCESSLOG")  # unset: no access log (nginx keeps one)
 errorlog = "-"

@@ -272,7 +272,12 @@ class PressRelease(models.Model):
             ("publish_pressrelease", "Darf veröffentlichen, Sperrfristen setzen und zurückziehen")
         ]
         indexes = [
-            models.Index(fields=["status", "publish_at"], name="release_visibility_idx"),
+            # Visibility, and with release_date and id the archive navigation (month_counts)
+            # and the page count read the index alone (PostgreSQL: index-only scan).
+            models.Index(
+                fields=["status", "publish_at", "release_date", "id"],
+                name="release_visibility_idx",
+            ),
             models.Index(
                 fields=["-release_date", "-publish_at", "-id"], name="release_archive_order_idx"
             ),
@@ -357,11 +362,18 @@ class PressRelease(models.Model):
         topics = [topic.pk for topic in self.topics.all()]
         if not projects and not topics:
             return PressRelease.objects.none()
+        # Subqueries on the link tables, not joins: no DISTINCT over whole rows, and the newest
+        # match is found walking the archive index.
+        same_project = PressRelease.projects.through.objects.filter(project__in=projects)
+        same_topic = PressRelease.topics.through.objects.filter(topic__in=topics)
         return (
             PressRelease.objects.published()
             .exclude(pk=self.pk)
-            .filter(models.Q(projects__in=projects) | models.Q(topics__in=topics))
-            .distinct()[:limit]
+            .filter(
+                models.Q(pk__in=same_project.values("pressrelease"))
+                | models.Q(pk__in=same_topic.values("pressrelease"))
+            )
+            .only("title", "slug", "release_date")[:limit]
         )
 
     @property

@@ -51,8 +51,8 @@ logger = logging.getLogger(__name__)
 
 
 def public_releases():
-    # The search vector is for the database only: lists do not fetch it.
-    return PressRelease.objects.published().defer("search_vector").prefetch_related("topics")
+    # Lists show title, date, place and lead: neither the long body nor the search vector.
+    return PressRelease.objects.published().defer("body", "search_vector").prefetch_related("topics")
 
 
 class HomeView(ListView):

@@ -253,6 +253,11 @@ class Command(BaseCommand):
         update_search_vector = getattr(PressRelease.objects.all(), "update_search_vector", None)
         if update_search_vector:
             update_search_vector()
+        if connection.vendor == "postgresql":
+            # What autovacuum would do a little later: planner statistics for the new rows, and
+            # the visibility map that lets index-only scans skip the table.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"{count} Pressemitteilungen (Seed {seed}) mit {self.image_count} Bildern und "

@@ -1,0 +1,768 @@
+"""
+The benchmark behind bench/run: the site under load, the production way, on this machine.
+
+1. PostgreSQL database BENCH_DATABASE_URL (created if missing), migrated, filled by
+   `manage.py generate_bench_data` when it does not hold BENCH_RELEASES releases; collectstatic.
+2. gunicorn with allianz_site/gunicorn.conf.py, DJANGO_DEBUG=0, whitenoise, persistent database
+   connections: once with the page cache off, once with it on (Redis if BENCH_REDIS_URL is set).
+3. nginx (bench/nginx.conf): the same HTML as static files (the ceiling on this machine), and
+   deploy/nginx-site.conf in front of gunicorn with its proxy cache (the production setup).
+4. Every page of PAGES in each setup: a warm-up, then wrk for BENCH_DURATION. Requests/s, p50,
+   p99 and non-2xx responses; one table with ratios against the ceiling, written to
+   bench/RESULTS.md with the machine, the date, queries per page, conditional requests, page
+   weight, the admin list and the memory of the gunicorn workers over the run.
+
+Settings (environment, all optional):
+    BENCH_DATABASE_URL  postgres://postgres@127.0.0.1:5432/bench
+    BENCH_RELEASES      10000      BENCH_SEED       1
+    BENCH_DURATION      30s        BENCH_WARMUP     5s
+    BENCH_CONNECTIONS   32         BENCH_THREADS    2
+    BENCH_PORT          8051       (gunicorn; +1 the ceiling, +2 nginx in front of gunicorn)
+    BENCH_REDIS_URL     (none: the app cache lives in each worker's memory)
+    BENCH_OUTPUT        bench/RESULTS.md
+"""
+
+import datetime
+import getpass
+import gzip
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import string
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+WORK = ROOT / ".bench"  # media, static files, logs, nginx files: not in git
+
+CONFIG = {
+    "database_url": os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench"
+    ),
+    "releases": int(os.environ.get("BENCH_RELEASES", "10000")),
+    "seed": int(os.environ.get("BENCH_SEED", "1")),
+    "duration": os.environ.get("BENCH_DURATION", "30s"),
+    "warmup": os.environ.get("BENCH_WARMUP", "5s"),
+    "connections": int(os.environ.get("BENCH_CONNECTIONS", "32")),
+    "threads": int(os.environ.get("BENCH_THREADS", "2")),
+    "port": int(os.environ.get("BENCH_PORT", "8051")),
+    "redis_url": os.environ.get("BENCH_REDIS_URL", ""),
+    "output": Path(os.environ.get("BENCH_OUTPUT", BENCH / "RESULTS.md")),
+}
+GUNICORN_PORT = CONFIG["port"]
+STATIC_PORT = CONFIG["port"] + 1
+PROXY_PORT = CONFIG["port"] + 2
+
+# The environment of every Django process of the benchmark: production settings on loopback.
+DJANGO_ENV = {
+    "DJANGO_SETTINGS_MODULE": "allianz_site.settings",
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "DJANGO_HTTPS": "0",  # plain HTTP on the loopback; TLS is nginx's job in production
+    "DATABASE_URL": CONFIG["database_url"],
+    "DJANGO_CONN_MAX_AGE": "600",
+    "DJANGO_MEDIA_ROOT": str(WORK / "media"),
+    "DJANGO_STATIC_ROOT": str(WORK / "staticfiles"),
+    "DJANGO_CACHE_DIR": str(WORK / "cache"),
+    "DJANGO_LOG_LEVEL": "WARNING",
+    "GUNICORN_BIND": f"127.0.0.1:{GUNICORN_PORT}",
+    "GUNICORN_MAX_REQUESTS": "0",  # workers live through the run: their memory tells a leak
+}
+if CONFIG["redis_url"]:
+    DJANGO_ENV["DJANGO_REDIS_URL"] = CONFIG["redis_url"]
+    DJANGO_ENV["DJANGO_CACHE_KEY_PREFIX"] = f"bench-{os.getpid()}"
+
+SETUPS = [
+    ("off", "gunicorn, page cache off"),
+    ("app", "gunicorn, app cache"),
+    ("static", "nginx, static file (ceiling)"),
+    ("proxy", "nginx → gunicorn, proxy cache"),
+]
+
+
+# --- The pages -----------------------------------------------------------------------------------
+# Each entry: (name, function returning the address or None when the page does not exist here).
+# The functions run inside Django with the benchmark's database; add a page with one line.
+
+
+def _release_detail():
+    from releases.models import PressRelease
+
+    release = (
+        PressRelease.objects.published()
+        .filter(images__isnull=False, attachments__isnull=False, projects__isnull=False)
+        .filter(partners__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    return release.get_absolute_url() if release else None
+
+
+def _busy_year():
+    from releases.models import PressRelease
+
+    years = {}
+    for year, _month, count in PressRelease.objects.published().month_counts():
+        years[year] = years.get(year, 0) + count
+    return f"/presse/{max(years, key=years.get)}/" if years else None
+
+
+def _project():
+    from django.db.models import Count
+
+    from releases.models import Project
+
+    project = Project.objects.public().annotate(n=Count("releases")).order_by("-n").first()
+    return project.get_absolute_url() if project else None
+
+
+def _search(term, with_filter=False):
+    def address():
+        from releases.models import Topic
+
+        if not _archive_has_search():
+            return None
+        query = f"/presse/?q={quote(term)}"
+        if with_filter:
+            query += f"&thema={Topic.objects.order_by('pk').first().slug}"
+        return query
+
+    return address
+
+
+def _archive_has_search():
+    from django.test import Client
+
+    return 'name="q"' in Client().get("/presse/").content.decode()
+
+
+def _named(name, *args):
+    def address():
+        from django.urls import NoReverseMatch, reverse
+
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            return None
+
+    return address
+
+
+PAGES = [
+    ("home", lambda: "/"),
+    ("archive, page 1", lambda: "/presse/"),
+    ("archive, page 200", lambda: "/presse/?page=200"),
+    ("year archive", _busy_year),
+    ("release detail", _release_detail),
+    ("project page", _project),
+    ("shareholders", _named("releases:shareholders")),
+    ("search, common term", _search("Fachkräfte")),
+    ("search, rare term", _search("Quantensensorik")),
+    ("search, common term + topic", _search("Fachkräfte", with_filter=True)),
+    ("search, rare term + topic", _search("Quantensensorik", with_filter=True)),
+    ("feed", _named("releases:feed")),
+    ("sitemap", _named("sitemap")),
+]
+
+
+# --- Processes -------------------------------------------------------------------------------------
+
+
+def run(command, **kwargs):
+    return subprocess.run(command, check=True, text=True, capture_output=True, **kwargs)
+
+
+def wait_for_port(port, process=None, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process on port {port} ended with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing answers on port {port}")
+
+
+def port_is_free(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+class Gunicorn:
+    def __init__(self, page_cache):
+        env = {**os.environ, **DJANGO_ENV}
+        env["DJANGO_PAGE_CACHE_SECONDS"] = "600" if page_cache else "0"
+        self.log = open(  # noqa: SIM115 (open while gunicorn runs; closed in stop())
+            WORK / f"gunicorn-{'cache' if page_cache else 'nocache'}.log", "w"
+        )
+        self.process = subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "-c",
+                "allianz_site/gunicorn.conf.py",
+                "allianz_site.wsgi",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for_port(GUNICORN_PORT, self.process)
+        self.memory = []  # (label, [RSS of each worker in kB])
+
+    def workers(self):
+        out = run(["ps", "-o", "pid=,rss=", "--ppid", str(self.process.pid)]).stdout
+        return [int(line.split()[1]) for line in out.splitlines() if line.strip()]
+
+    def sample_memory(self, label):
+        self.memory.append((label, self.workers()))
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+class Nginx:
+    def __init__(self):
+        run_dir = WORK / "nginx"
+        for folder in ["nginx-temp", "proxy-cache"]:
+            shutil.rmtree(run_dir / folder, ignore_errors=True)
+            (run_dir / folder).mkdir(parents=True)
+        values = {
+            "PRESSE_LISTEN": f"127.0.0.1:{PROXY_PORT}",
+            "PRESSE_SERVER_NAME": "127.0.0.1 localhost",
+            "PRESSE_APP": f"127.0.0.1:{GUNICORN_PORT}",
+            "PRESSE_STATIC_ROOT": DJANGO_ENV["DJANGO_STATIC_ROOT"],
+            "PRESSE_MEDIA_ROOT": DJANGO_ENV["DJANGO_MEDIA_ROOT"],
+            "PRESSE_CACHE_DIR": str(run_dir / "proxy-cache"),
+            "BENCH_USER": getpass.getuser(),
+            "BENCH_RUN": str(run_dir),
+            "BENCH_STATIC_PORT": str(STATIC_PORT),
+        }
+        for template, target in [
+            (ROOT / "deploy/nginx-site.conf", run_dir / "nginx-site.conf"),
+            (BENCH / "nginx.conf", run_dir / "nginx.conf"),
+        ]:
+            # safe_substitute: nginx's own $variables stay as they are.
+            target.write_text(string.Template(template.read_text()).safe_substitute(values))
+        self.pid_file = run_dir / "nginx.pid"
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        command = [nginx, "-p", str(run_dir), "-e", str(run_dir / "nginx-error.log")]
+        command += ["-c", str(run_dir / "nginx.conf")]
+        run([*command, "-t"])
+        run(command)
+        wait_for_port(STATIC_PORT)
+        wait_for_port(PROXY_PORT)
+
+    def stop(self):
+        if self.pid_file.exists():
+            os.kill(int(self.pid_file.read_text()), signal.SIGQUIT)
+            for _ in range(50):
+                if not self.pid_file.exists():
+                    break
+                time.sleep(0.1)
+
+
+# --- Measuring -----------------------------------------------------------------------------------
+
+
+def fetch(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def to_ms(value):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url, duration, latency=True):
+    command = ["wrk", f"-t{CONFIG['threads']}", f"-c{CONFIG['connections']}", f"-d{duration}"]
+    command += ["--timeout", "10s", url]
+    if latency:
+        command.insert(1, "--latency")
+    out = run(command).stdout
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.MULTILINE))
+    if latency and len(percentiles) < 2:
+        raise RuntimeError(f"wrk gave no latency distribution:\n{out}")
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": to_ms(percentiles["50"]) if "50" in percentiles else None,
+        "p99": to_ms(percentiles["99"]) if "99" in percentiles else None,
+        "requests": requests,
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": sum(int(n) for n in errors.groups()) if errors else 0,
+    }
+
+
+def load(port, pages, setup, results, gunicorn=None):
+    for number, (name, path) in enumerate(pages):
+        url = f"http://127.0.0.1:{port}{path}"
+        wrk(url, CONFIG["warmup"], latency=False)
+        results[(setup, name)] = wrk(url, CONFIG["duration"])
+        line = results[(setup, name)]
+        print(
+            f"  {name:<30} {line['rps']:>9.0f} req/s  p50 {line['p50']:>7.2f} ms  "
+            f"p99 {line['p99']:>7.2f} ms  non-2xx {line['non_2xx']}",
+            flush=True,
+        )
+        if gunicorn and number in (0, len(pages) // 2 - 1, len(pages) - 1):
+            gunicorn.sample_memory(f"{setup}: after {name}")
+
+
+def static_name(name):
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".html"
+
+
+# --- Inside Django --------------------------------------------------------------------------------
+
+
+def prepare_database():
+    """Create, migrate and fill the benchmark database; return the pages that exist."""
+    import dj_database_url
+    import psycopg2
+
+    settings = dj_database_url.parse(CONFIG["database_url"])
+    server = psycopg2.connect(
+        dbname="postgres",
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+    )
+    server.autocommit = True
+    with server.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{settings["NAME"]}"')
+    server.close()
+
+    os.environ.update(DJANGO_ENV)
+    os.environ["DJANGO_PAGE_CACHE_SECONDS"] = "0"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from releases.models import PressRelease
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if PressRelease.objects.count() != CONFIG["releases"]:
+        print(f"Generating {CONFIG['releases']} releases (seed {CONFIG['seed']}) …", flush=True)
+        call_command(
+            "generate_bench_data",
+            releases=CONFIG["releases"],
+            seed=CONFIG["seed"],
+            clear=True,
+        )
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    pages, missing = [], []
+    for name, address in PAGES:
+        path = address()
+        (pages.append((name, path)) if path else missing.append(name))
+    return pages, missing
+
+
+def in_process_checks(pages):
+    """Measured inside Django (cache off): queries per page, the admin release list."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from releases.models import PressRelease
+
+    checks = {"queries": {}}
+    client = Client()
+    for name, path in pages:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        checks["queries"][name] = len(queries)
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    admin = Client()
+    admin.force_login(user)
+    timings = []
+    for _ in range(12):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            status = admin.get("/admin/releases/pressrelease/").status_code
+            timings.append((time.perf_counter() - started) * 1000)
+    checks["admin"] = {
+        "status": status,
+        "median_ms": statistics.median(timings[2:]),
+        "max_ms": max(timings[2:]),
+        "queries": len(queries),
+        "releases": PressRelease.objects.count(),
+    }
+    checks["search"] = search_check()
+    from django.db import connections
+
+    connections.close_all()
+    return checks
+
+
+def search_check():
+    """p95 of a ranked top-20 search in-process and its plan, where search exists (PostgreSQL)."""
+    from releases.models import PressRelease
+
+    queryset = PressRelease.objects.published()
+    if not (hasattr(queryset, "search") and hasattr(queryset, "ranked")):
+        return None
+    results = {}
+    for term in ["Fachkräfte", "Quantensensorik"]:
+        top = queryset.search(term).ranked(term)[:20]
+        timings = []
+        for _ in range(40):
+            started = time.perf_counter()
+            list(top.all())
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        plan = top.explain()
+        results[term] = {
+            "p95_ms": timings[int(len(timings) * 0.95) - 1],
+            "gin": "release_search_idx" in plan or "Bitmap Index Scan" in plan,
+            "plan": plan,
+        }
+    return results
+
+
+# --- Over HTTP -----------------------------------------------------------------------------------
+
+
+class Resources(HTMLParser):
+    """What a browser loads for a page: stylesheets, scripts, images, icons."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and {"stylesheet", "icon", "preload"} & set(
+            (attrs.get("rel") or "").split()
+        ):
+            self.urls.append(attrs.get("href"))
+        elif tag in ("script", "img", "source") and (attrs.get("src")):
+            self.urls.append(attrs["src"])
+
+
+def page_weight(port, path):
+    """Bytes transferred (gzip, as browsers ask) for HTML, CSS and JS; requests; other hosts."""
+    base = f"http://127.0.0.1:{port}"
+    _status, headers, body = fetch(base + path, {"Accept-Encoding": "gzip"})
+    html = gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
+    parser = Resources()
+    parser.feed(html.decode())
+    total, other_hosts, requests = len(body), 0, 1
+    for url in parser.urls:
+        parts = urlsplit(url)
+        if parts.netloc and parts.netloc not in (f"127.0.0.1:{port}", "localhost"):
+            other_hosts += 1
+            continue
+        requests += 1
+        _status, headers, content = fetch(base + parts.path, {"Accept-Encoding": "gzip"})
+        if url.endswith((".css", ".js")):
+            total += len(content)
+    return {"bytes": total, "requests": requests, "other_hosts": other_hosts}
+
+
+def conditional_get(port, path):
+    url = f"http://127.0.0.1:{port}{path}"
+    _status, headers, _body = fetch(url)
+    etag, modified = headers.get("ETag"), headers.get("Last-Modified")
+    status_etag = fetch(url, {"If-None-Match": etag})[0] if etag else None
+    status_modified = fetch(url, {"If-Modified-Since": modified})[0] if modified else None
+    return {
+        "etag": etag,
+        "last_modified": modified,
+        "cache_control": headers.get("Cache-Control"),
+        "304_etag": status_etag,
+        "304_modified": status_modified,
+    }
+
+
+# --- Report --------------------------------------------------------------------------------------
+
+
+def machine():
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        model = found.group(1).strip() if found else ""
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kb = int(re.search(r"MemTotal:\s+(\d+)", meminfo.read_text()).group(1))
+        memory = f"{kb / 1024 / 1024:.0f} GB RAM"
+    return f"{os.cpu_count()} cores ({model or platform.processor()}), {memory}"
+
+
+def fmt(number, digits=0):
+    return "–" if number is None else f"{number:,.{digits}f}".replace(",", " ")
+
+
+def table(pages, results):
+    rows = [
+        "| page | setup | req/s | p50 ms | p99 ms | non-2xx | × ceiling |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, _path in pages:
+        ceiling = results.get(("static", name), {}).get("rps")
+        for setup, label in SETUPS:
+            line = results.get((setup, name))
+            if not line:
+                continue
+            ratio = f"{line['rps'] / ceiling:.2f}" if ceiling else "–"
+            errors = line["non_2xx"] + line["socket_errors"]
+            rows.append(
+                f"| {name} | {label} | {fmt(line['rps'])} | {fmt(line['p50'], 2)} | "
+                f"{fmt(line['p99'], 2)} | {errors} | {ratio} |"
+            )
+    return "\n".join(rows)
+
+
+def memory_lines(label, gunicorn):
+    """Report lines on the workers' memory, and its growth over the last half of the run (%)."""
+    if len(gunicorn.memory) < 2:
+        return [], None
+    first, middle, last = (
+        gunicorn.memory[0],
+        gunicorn.memory[len(gunicorn.memory) // 2],
+        (gunicorn.memory[-1]),
+    )
+
+    def total(sample):
+        return sum(sample[1]) / 1024
+
+    growth = (total(last) - total(middle)) / total(middle) * 100
+    lines = [f"- {label}: workers {len(last[1])}, RSS sum"]
+    lines += [f"  - {sample[0]}: {total(sample):.1f} MB" for sample in (first, middle, last)]
+    lines.append(f"  - growth over the last half of the run: {growth:+.1f} %")
+    return lines, growth
+
+
+def verdicts(pages, results, checks, weight, growth):
+    names = {name for name, _ in pages}
+
+    def worst(setup, key, among):
+        values = [results[(setup, n)][key] for n in among if (setup, n) in results]
+        return (min if key == "rps" else max)(values) if values else None
+
+    archives = [n for n in ("archive, page 1", "archive, page 200") if n in names]
+    detail = ["release detail"] if "release detail" in names else []
+    ratios = [
+        results[("proxy", n)]["rps"] / results[("static", n)]["rps"]
+        for n in names
+        if ("proxy", n) in results and ("static", n) in results
+    ]
+    lines = []
+
+    def verdict(what, target, measured, ok):
+        lines.append(f"| {what} | {target} | {measured} | {'met' if ok else '**not met**'} |")
+
+    rps, p99 = worst("off", "rps", detail), worst("off", "p99", detail)
+    if rps is not None:
+        verdict(
+            "uncached release detail",
+            "≥ 900 req/s, p99 ≤ 30 ms",
+            f"{rps:.0f} req/s, p99 {p99:.1f} ms",
+            rps >= 900 and p99 <= 30,
+        )
+    rps, p99 = worst("off", "rps", archives), worst("off", "p99", archives)
+    if rps is not None:
+        verdict(
+            "uncached archive page (pages 1 and 200)",
+            "≥ 400 req/s, p99 ≤ 60 ms",
+            f"{rps:.0f} req/s, p99 {p99:.1f} ms (worst)",
+            rps >= 400 and p99 <= 60,
+        )
+    rps = worst("app", "rps", names)
+    if rps is not None:
+        verdict(
+            "page from the app cache (every page)",
+            "≥ 2 500 req/s",
+            f"{rps:.0f} req/s (worst)",
+            rps >= 2500,
+        )
+    if ratios:
+        verdict(
+            "nginx in front, share of the static ceiling",
+            "≥ 50 %",
+            f"{min(ratios) * 100:.0f} % (worst) … {max(ratios) * 100:.0f} %",
+            min(ratios) >= 0.5,
+        )
+    most = max(checks["queries"].values())
+    verdict(
+        "database queries per public page",
+        "≤ 4, independent of rows",
+        ", ".join(f"{name} {count}" for name, count in checks["queries"].items()),
+        most <= 4,
+    )
+    admin = checks["admin"]
+    verdict(
+        f"admin release list ({admin['releases']} releases)",
+        "≤ 300 ms, queries independent of rows",
+        f"median {admin['median_ms']:.0f} ms, {admin['queries']} queries",
+        admin["median_ms"] <= 300,
+    )
+    if weight:
+        verdict(
+            "archive page weight",
+            "≤ 50 KB HTML+CSS+JS, ≤ 15 requests, 0 other hosts",
+            f"{weight['bytes'] / 1024:.1f} KB, {weight['requests']} requests, "
+            f"{weight['other_hosts']} other hosts",
+            weight["bytes"] <= 50 * 1024 and weight["requests"] <= 15 and not weight["other_hosts"],
+        )
+    if growth is not None:
+        verdict(
+            "gunicorn worker memory", "≤ 10 % growth, last half", f"{growth:+.1f} %", growth <= 10
+        )
+    return lines
+
+
+def report(pages, missing, results, checks, conditional, weight, memory, started, load_avg):
+    finished = datetime.datetime.now().astimezone()
+    growths = [growth for _lines, growth in memory.values() if growth is not None]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured by `bench/run` on {finished:%Y-%m-%d %H:%M %Z} "
+        f"({(finished - started).total_seconds() / 60:.0f} minutes).",
+        "",
+        f"- Machine: {machine()}; load average before the run "
+        f"{load_avg[0]:.2f} / {load_avg[1]:.2f} / {load_avg[2]:.2f} (1/5/15 min). "
+        "wrk runs on the same machine and takes CPU from the server.",
+        f"- Data: {checks['admin']['releases']} releases (`generate_bench_data --seed "
+        f"{CONFIG['seed']}`), PostgreSQL, persistent connections (CONN_MAX_AGE 600, health "
+        "checks).",
+        f"- Load: wrk, {CONFIG['threads']} threads, {CONFIG['connections']} connections, "
+        f"{CONFIG['warmup']} warm-up, then {CONFIG['duration']} per page and setup.",
+        "- gunicorn: `allianz_site/gunicorn.conf.py` (sync workers, 2 per core), "
+        "DJANGO_DEBUG=0, whitenoise; GUNICORN_MAX_REQUESTS=0 so that the workers live through "
+        "the run. App cache: "
+        + ("Redis (BENCH_REDIS_URL)" if CONFIG["redis_url"] else "each worker's memory")
+        + ".",
+        "- nginx: `bench/nginx.conf` with `deploy/nginx-site.conf` (the production site).",
+    ]
+    if missing:
+        lines.append(f"- Not on this branch, skipped: {', '.join(missing)}.")
+    lines += ["", "## Requests", "", table(pages, results), "", "## Targets", ""]
+    lines += ["| target | wanted | measured | |", "|---|---|---|---|"]
+    lines += verdicts(pages, results, checks, weight, max(growths) if growths else None)
+    lines += ["", "## Repeat visits", ""]
+    for name, check in conditional.items():
+        lines.append(
+            f"- {name}: `ETag` {'yes' if check['etag'] else 'no'}, `Last-Modified` "
+            f"{'yes' if check['last_modified'] else 'no'}, `Cache-Control: "
+            f"{check['cache_control']}`; If-None-Match → {check['304_etag']}, "
+            f"If-Modified-Since → {check['304_modified']}"
+        )
+    lines += ["", "## Memory of the gunicorn workers", ""]
+    for memory_lines_, _growth in memory.values():
+        lines += memory_lines_
+    search = checks.get("search")
+    lines += ["", "## Search", ""]
+    if search:
+        for term, result in search.items():
+            lines.append(
+                f"- „{term}“, ranked top 20 in-process: p95 {result['p95_ms']:.1f} ms; plan uses "
+                f"the GIN index: {'yes' if result['gin'] else 'no'}"
+            )
+    else:
+        lines.append("- No search on this branch: nothing measured.")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    started = datetime.datetime.now().astimezone()
+    load_avg = os.getloadavg()
+    for port in (GUNICORN_PORT, STATIC_PORT, PROXY_PORT):
+        if not port_is_free(port):
+            sys.exit(f"Port {port} is in use; choose BENCH_PORT.")
+    WORK.mkdir(exist_ok=True)
+    pages, missing = prepare_database()
+    checks = in_process_checks(pages)
+    print("Pages:", ", ".join(f"{name} ({path})" for name, path in pages), flush=True)
+    if missing:
+        print("Not on this branch, skipped:", ", ".join(missing), flush=True)
+
+    results, conditional, memory, weight = {}, {}, {}, None
+    html = WORK / "nginx" / "html"
+    shutil.rmtree(html, ignore_errors=True)
+    html.mkdir(parents=True)
+    gunicorn = nginx = None
+    try:
+        print("\n== gunicorn, page cache off", flush=True)
+        gunicorn = Gunicorn(page_cache=False)
+        for name, path in pages:
+            status, _headers, body = fetch(f"http://127.0.0.1:{GUNICORN_PORT}{path}")
+            if status != 200:
+                print(f"  {name}: status {status}", flush=True)
+            (html / static_name(name)).write_bytes(body)
+        gunicorn.sample_memory("off: start")
+        load(GUNICORN_PORT, pages, "off", results, gunicorn)
+        memory["off"] = memory_lines("page cache off", gunicorn)
+        gunicorn.stop()
+
+        print("\n== gunicorn, app cache", flush=True)
+        gunicorn = Gunicorn(page_cache=True)
+        gunicorn.sample_memory("app: start")
+        for name, path in pages:
+            conditional[name] = conditional_get(GUNICORN_PORT, path)
+        load(GUNICORN_PORT, pages, "app", results, gunicorn)
+
+        nginx = Nginx()
+        print("\n== nginx, static file (ceiling)", flush=True)
+        static_pages = [(name, "/" + static_name(name)) for name, _path in pages]
+        load(STATIC_PORT, static_pages, "static", results)
+        print("\n== nginx → gunicorn, proxy cache", flush=True)
+        load(PROXY_PORT, pages, "proxy", results, gunicorn)
+        if any(name == "archive, page 1" for name, _ in pages):
+            weight = page_weight(PROXY_PORT, "/presse/")
+        memory["app"] = memory_lines("app cache, then behind nginx", gunicorn)
+    finally:
+        if nginx:
+            nginx.stop()
+        if gunicorn and gunicorn.process.poll() is None:
+            gunicorn.stop()
+
+    text = report(pages, missing, results, checks, conditional, weight, memory, started, load_avg)
+    CONFIG["output"].write_text(text)
+    print("\n" + text)
+    print(f"Written to {CONFIG['output']}")
+
+
+if __name__ == "__main__":
+    main()
