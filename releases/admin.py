@@ -45,8 +45,8 @@ class ReleaseYearFilter(admin.SimpleListFilter):
 
 @admin.register(PressRelease)
 class PressReleaseAdmin(VersionAdmin):
-    """With edit history (django-reversion): "Änderungsgeschichte" on a release shows who changed
-    what and restores any version, with its images and attachments; "Gelöschte …
+    """With edit history (django-reversion): "Geschichte" on a release shows who changed what and
+    restores any version, with its images and attachments; "Gelöschte Pressemitteilungen
     wiederherstellen" on the list brings back a deleted one."""
 
     list_display = ["title", "status_label", "publish_at", "release_date"]
