@@ -1,15 +1,48 @@
+import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.flatpages.admin import FlatPageAdmin
+from django.contrib.flatpages.forms import FlatpageForm
+from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django_ckeditor_5.widgets import CKEditor5Widget
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from .models import PressRelease, ReleaseAttachment, ReleaseImage, Topic
+from contacts.models import PressContact
+
+from .models import (
+    AlertDelivery,
+    EmbargoLink,
+    Partner,
+    PressRelease,
+    Project,
+    ProjectArea,
+    ProjectEvent,
+    ProjectPartner,
+    ReleaseAttachment,
+    ReleaseImage,
+    Topic,
+)
+from .sanitize import sanitize_html
+
+# Edit history (django-reversion): what one version of each object holds. A release's version
+# holds its images and attachments but not its embargo links: restoring an old version must not
+# bring back a link that was revoked since. The admins below are VersionAdmins.
+reversion.register(ReleaseImage)
+reversion.register(ReleaseAttachment)
+reversion.register(PressRelease, follow=["images", "attachments"])
+reversion.register(ProjectPartner)
+reversion.register(ProjectEvent)
+reversion.register(ProjectArea, follow=["events"])
+reversion.register(Project, follow=["partner_roles", "areas"])
 
 
 class ReleaseImageInline(admin.StackedInline):
@@ -22,6 +55,25 @@ class ReleaseAttachmentInline(admin.TabularInline):
     model = ReleaseAttachment
     extra = 0
     fields = ["file", "title", "order"]
+
+
+class EmbargoLinkInline(admin.TabularInline):
+    """Secret links to a release under embargo: add a row and save, then copy the link."""
+
+    model = EmbargoLink
+    extra = 0
+    fields = ["recipient", "expires_at", "revoked", "link", "created_at"]
+    readonly_fields = ["link", "created_at"]
+    verbose_name_plural = "Sperrfrist-Links (Vorabzugang für Journalistinnen und Journalisten)"
+
+    @admin.display(description="Link zum Kopieren")
+    def link(self, obj):
+        if not obj.pk:
+            return "erscheint nach dem Speichern"
+        return format_html(
+            '<input type="text" readonly value="{}" size="60" aria-label="Sperrfrist-Link">',
+            obj.full_url(),
+        )
 
 
 class ReleaseYearFilter(admin.SimpleListFilter):
@@ -53,8 +105,8 @@ class PressReleaseAdmin(VersionAdmin):
     list_filter = ["status", "topics", ReleaseYearFilter]
     search_fields = ["title", "subtitle", "lead", "place"]
     date_hierarchy = "release_date"
-    filter_horizontal = ["topics"]
-    inlines = [ReleaseImageInline, ReleaseAttachmentInline]
+    filter_horizontal = ["topics", "contacts"]
+    inlines = [ReleaseImageInline, ReleaseAttachmentInline, EmbargoLinkInline]
     actions = ["publish", "unpublish", "withdraw"]
     fieldsets = [
         (
@@ -63,7 +115,13 @@ class PressReleaseAdmin(VersionAdmin):
         ),
         ("Veröffentlichung", {"fields": [("status", "publish_at"), "correction_note"]}),
         ("Einordnung", {"fields": ["topics"]}),
+        ("Projekte, Partner und Pressekontakt", {"fields": ["projects", "partners", "contacts"]}),
     ]
+    autocomplete_fields = ["projects", "partners"]
+
+    def get_inlines(self, request, obj):
+        # Embargo links belong to a saved release: offered from its change form on.
+        return self.inlines if obj else [i for i in self.inlines if i is not EmbargoLinkInline]
 
     def get_readonly_fields(self, request, obj=None):
         # Once saved, the slug is part of a permanent address.
@@ -105,6 +163,28 @@ class PressReleaseAdmin(VersionAdmin):
 
     def view_on_site(self, obj):
         return reverse("releases:preview", kwargs={"pk": obj.pk})
+
+    def get_changeform_initial_data(self, request):
+        # A new release starts with the default contact filled in.
+        initial = super().get_changeform_initial_data(request)
+        default = PressContact.objects.default()
+        if default and "contacts" not in initial:
+            initial["contacts"] = [default.pk]
+        return initial
+
+    def save_related(self, request, form, formsets, change):
+        # No release goes out without a press contact: left empty, it gets the default one.
+        super().save_related(request, form, formsets, change)
+        release = form.instance
+        if not release.contacts.exists():
+            default = PressContact.objects.default()
+            if default:
+                release.contacts.add(default)
+                self.message_user(
+                    request,
+                    f"Kein Pressekontakt gewählt: „{default.name}“ wurde eingetragen.",
+                    messages.INFO,
+                )
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, obj):
@@ -156,3 +236,98 @@ class PressReleaseAdmin(VersionAdmin):
 class TopicAdmin(VersionAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
+
+
+class ProjectPartnerInline(admin.TabularInline):
+    model = ProjectPartner
+    extra = 0
+    autocomplete_fields = ["partner"]
+    fields = ["partner", "role", "funding_note", "order"]
+
+
+class ProjectAreaInline(admin.TabularInline):
+    model = ProjectArea
+    extra = 0
+    fields = ["name", "description", "order"]
+    show_change_link = True  # the area's page holds its events
+
+
+@admin.register(Project)
+class ProjectAdmin(VersionAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["name", "status", "start", "end", "programme"]
+    list_filter = ["status"]
+    search_fields = ["name", "summary", "programme"]
+    inlines = [ProjectPartnerInline, ProjectAreaInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "programme", "summary", "description", "about"]}),
+        ("Stand", {"fields": ["status", ("start", "end"), "order"]}),
+        ("Bild und Website", {"fields": [("image", "image_alt"), "website"]}),
+    ]
+
+
+class ProjectEventInline(admin.StackedInline):
+    model = ProjectEvent
+    extra = 0
+    fields = ["title", ("starts_at", "ends_at"), "place", "description"]
+
+
+@admin.register(ProjectArea)
+class ProjectAreaAdmin(VersionAdmin):
+    list_display = ["name", "project", "order"]
+    list_filter = ["project"]
+    search_fields = ["name", "project__name"]
+    list_select_related = ["project"]
+    inlines = [ProjectEventInline]
+
+
+@admin.register(Partner)
+class PartnerAdmin(VersionAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["name", "short_name", "kind", "is_shareholder", "order"]
+    list_editable = ["order"]
+    list_filter = ["is_shareholder", "kind"]
+    search_fields = ["name", "short_name"]
+    fields = [
+        ("name", "short_name"),
+        "slug",
+        ("kind", "is_shareholder"),
+        "logo",
+        "website",
+        "description",
+        "order",
+    ]
+
+
+class LegalPageForm(FlatpageForm):
+    """The legal pages are edited in CKEditor 5 and sanitized like every rich text."""
+
+    class Meta(FlatpageForm.Meta):
+        widgets = {"content": CKEditor5Widget()}
+
+    def clean_content(self):
+        return sanitize_html(self.cleaned_data["content"])
+
+
+admin.site.unregister(FlatPage)
+
+
+@admin.register(FlatPage)
+class LegalPageAdmin(FlatPageAdmin):
+    form = LegalPageForm
+
+
+@admin.register(AlertDelivery)
+class AlertDeliveryAdmin(admin.ModelAdmin):
+    """What send_release_alerts did: read-only, for questions like "did she get it?"."""
+
+    list_display = ["release", "subscription", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["release", "subscription"]
+    search_fields = ["subscription__email", "release__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,23 +1,57 @@
 import datetime
+import hashlib
+import ipaddress
+import logging
+import smtplib
+from functools import wraps
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.sitemaps import views as sitemap_views
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.core.mail import send_mail
+from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic.detail import SingleObjectMixin
 from django_ckeditor_5.permissions import check_upload_permission
 from django_ckeditor_5.storage_utils import get_django_storage
 
 from allianz_site.uploads import clean_image
+from contacts.models import PressContact, Subscription
 
-from .models import PressRelease, ReleaseAttachment
+from .forms import ReleaseFilterForm, SubscriptionForm
+from .models import (
+    EmbargoLink,
+    Partner,
+    PressRelease,
+    Project,
+    ProjectArea,
+    ProjectEvent,
+    ProjectPartner,
+    ReleaseAttachment,
+    ReleaseImage,
+    Topic,
+)
+from .presskit import build_press_kit
+from .search import sort_key
+from .sitemaps import sitemaps
+
+logger = logging.getLogger(__name__)
 
 
 def public_releases():
-    return PressRelease.objects.published().prefetch_related("topics")
+    # The search vector is for the database only: lists do not fetch it.
+    return PressRelease.objects.published().defer("search_vector").prefetch_related("topics")
 
 
 class HomeView(ListView):
@@ -33,7 +67,12 @@ class ReleaseArchiveView(ListView):
 
     One ListView rather than Django's date-based views: those add a query for their date list,
     while here a single aggregate (`month_counts`) gives the year and month navigation with counts
-    and tells whether a year or month exists at all. Every archive page costs four queries.
+    and tells whether a year or month exists at all.
+
+    Search and filters (ReleaseFilterForm) narrow the list; the year is the address itself. The
+    month counts also count what matches the search and filters: the year navigation shows those
+    counts and the paginator takes its total from them. With the topic and place facets an archive
+    page costs six queries, seven with a topic chosen, whatever the number of releases.
     """
 
     template_name = "releases/archive.html"
@@ -44,34 +83,82 @@ class ReleaseArchiveView(ListView):
     def get(self, request, *args, **kwargs):
         self.year = kwargs.get("year")
         self.month = kwargs.get("month")
-        self.month_counts = list(PressRelease.objects.published().month_counts())
+        self.form = ReleaseFilterForm(request.GET)
+        self.form.is_valid()  # a field that does not validate shows its error and is left out
+        published = PressRelease.objects.published()
+        matching = self.form.narrow(published) if self.form.values() else None
+        self.month_counts = list(published.month_counts_matching(matching))
         if self.year is not None and not any(
             year == self.year and (self.month is None or month == self.month)
-            for year, month, _count in self.month_counts
+            for year, month, _count, _matching in self.month_counts
         ):
             raise Http404("Für diesen Zeitraum gibt es keine Pressemitteilungen.")
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):
-        releases = public_releases()
-        if self.year:
+    def in_period(self, releases):
+        if self.year is not None:
             releases = releases.filter(release_date__year=self.year)
-        if self.month:
+        if self.month is not None:
             releases = releases.filter(release_date__month=self.month)
         return releases
 
+    def get_queryset(self):
+        releases = self.form.narrow(self.in_period(public_releases()))
+        if "q" in self.form.values():
+            releases = releases.ranked(self.form.values()["q"])
+        return releases
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        # The month counts already say how many releases match: no separate COUNT query.
+        paginator.count = sum(
+            matching
+            for year, month, _count, matching in self.month_counts
+            if self.year in (None, year) and self.month in (None, month)
+        )
+        return paginator
+
     def get_context_data(self, **kwargs):
         years = {}
-        for year, month, count in self.month_counts:
+        for year, month, _count, matching in self.month_counts:
+            if not matching and year != self.year:
+                continue
             entry = years.setdefault(year, {"year": year, "count": 0, "months": []})
-            entry["count"] += count
-            entry["months"].append({"date": datetime.date(year, month, 1), "count": count})
+            entry["count"] += matching
+            if matching or month == self.month:
+                entry["months"].append({"date": datetime.date(year, month, 1), "count": matching})
         return super().get_context_data(
             archive_years=list(years.values()),
             year=self.year,
-            month=datetime.date(self.year, self.month, 1) if self.month else None,
+            month=datetime.date(self.year, self.month, 1) if self.month is not None else None,
+            **self.facets(),
             **kwargs,
         )
+
+    def facets(self):
+        """The filters' choices, each with its count: what the list would hold with that choice
+        (within the year or month shown, with the other filters and the search). One query each."""
+        in_period = self.in_period(PressRelease.objects.published())
+        values = self.form.values()
+        topics = list(
+            Topic.objects.filter(releases__in=self.form.narrow(in_period, skip="thema"))
+            .annotate(count=Count("releases"))
+            .order_by("name")
+        )
+        # A choice that nothing matches together with the rest stays visible, counted 0.
+        if "thema" in values and values["thema"] not in topics:
+            values["thema"].count = 0
+            topics = sorted([*topics, values["thema"]], key=lambda topic: sort_key(topic.name))
+        places = self.form.narrow(in_period, skip="ort").place_counts()
+        if "ort" in values and values["ort"] not in dict(places):
+            places = sorted([*places, (values["ort"], 0)], key=lambda place: sort_key(place[0]))
+        return {
+            "form": self.form,
+            "filters": values,
+            "query": values.get("q", ""),
+            "topic_facets": topics,
+            "place_facets": places,
+        }
 
 
 class ReleaseDetailView(DetailView):
@@ -80,6 +167,18 @@ class ReleaseDetailView(DetailView):
 
     def get_queryset(self):
         return PressRelease.objects.published().prefetch_related("topics", "images", "attachments")
+
+    def get_object(self, queryset=None):
+        if queryset is None:
+            queryset = self.get_queryset()
+        return super().get_object(queryset.prefetch_related(*release_page_relations()))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            contacts=self.object.press_contacts(),
+            related_releases=list(self.object.related_releases()),
+            **kwargs,
+        )
 
     def get(self, request, *args, **kwargs):
         try:
@@ -115,17 +214,391 @@ class ReleasePreviewView(ReleaseDetailView):
 
 
 def attachment_download(request, year, month, day, slug, pk):
-    releases = (
-        PressRelease.objects.all() if request.user.is_staff else PressRelease.objects.published()
-    )
     attachment = get_object_or_404(
-        ReleaseAttachment, pk=pk, release__slug=slug, release__in=releases
+        ReleaseAttachment, pk=pk, release__slug=slug, release__in=releases_visible_to(request)
     )
+    return attachment_response(attachment)
+
+
+def release_page_relations():
+    """What a release page shows besides its text: public projects, partners, active contacts."""
+    return [
+        Prefetch("projects", queryset=Project.objects.public()),
+        "partners",
+        Prefetch("contacts", queryset=PressContact.objects.active()),
+    ]
+
+
+class ProjectListView(ListView):
+    template_name = "releases/project_list.html"
+    context_object_name = "projects"
+
+    def get_queryset(self):
+        return Project.objects.public()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        projects = context["projects"]
+        context["running"] = [p for p in projects if p.status == Project.Status.RUNNING]
+        context["completed"] = [p for p in projects if p.status == Project.Status.COMPLETED]
+        return context
+
+
+class ProjectDetailView(SingleObjectMixin, ListView):
+    """A project with its areas, events and partners, and its public releases (paginated)."""
+
+    template_name = "releases/project_detail.html"
+    paginate_by = 10
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object(
+            Project.objects.public().prefetch_related(
+                Prefetch("partner_roles", ProjectPartner.objects.select_related("partner")),
+                Prefetch("areas", ProjectArea.objects.prefetch_related("events")),
+            )
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return public_releases().filter(projects=self.object)
+
+    def get_context_data(self, **kwargs):
+        project = self.object
+        roles = project.partner_roles.all()
+        events = [event for area in project.areas.all() for event in area.events.all()]
+        context = super().get_context_data(
+            project=project,
+            upcoming_events=[event for event in events if not event.is_past],
+            sponsors=[role for role in roles if role.role == ProjectPartner.Role.SPONSOR],
+            funders=[role for role in roles if role.role == ProjectPartner.Role.FUNDER],
+            supporters=[role for role in roles if role.role == ProjectPartner.Role.SUPPORTER],
+            **kwargs,
+        )
+        context["releases"] = context["object_list"]  # the current page
+        return context
+
+
+def event_ics(request, slug, pk):
+    """One event of a public project as an iCalendar file to import into a calendar."""
+    event = get_object_or_404(
+        ProjectEvent.objects.select_related("area__project"),
+        pk=pk,
+        area__project__slug=slug,
+        area__project__in=Project.objects.public(),
+    )
+    site_url = request.build_absolute_uri("/").rstrip("/")
+    response = HttpResponse(event.to_ical(site_url), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="termin-{event.pk}.ics"'
+    return response
+
+
+class ShareholderListView(ListView):
+    """/gesellschafter/: the shareholders, grouped by kind in the order of Partner.Kind."""
+
+    template_name = "releases/shareholders.html"
+    context_object_name = "shareholders"
+
+    def get_queryset(self):
+        return Partner.objects.filter(is_shareholder=True)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        groups = []
+        for kind, title in Partner.KIND_GROUP_TITLES.items():
+            members = [partner for partner in context["shareholders"] if partner.kind == kind]
+            if members:
+                groups.append({"title": title, "partners": members})
+        context["groups"] = groups
+        return context
+
+
+class PartnerDetailView(SingleObjectMixin, ListView):
+    """A partner with the public projects it carries, funds or supports, and the public releases
+    that mention it (paginated)."""
+
+    template_name = "releases/partner_detail.html"
+    paginate_by = 10
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object(
+            Partner.objects.prefetch_related(
+                Prefetch(
+                    "project_roles",
+                    ProjectPartner.objects.filter(project__in=Project.objects.public())
+                    .select_related("project")
+                    .order_by("project__name", "role"),
+                )
+            )
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return public_releases().filter(partners=self.object)
+
+    def get_context_data(self, **kwargs):
+        projects = {}
+        for role in self.object.project_roles.all():
+            entry = projects.setdefault(role.project.pk, {"project": role.project, "roles": []})
+            entry["roles"].append(role.get_role_display())
+        context = super().get_context_data(
+            partner=self.object, projects=list(projects.values()), **kwargs
+        )
+        context["releases"] = context["object_list"]  # the current page
+        return context
+
+
+def sitemap(request):
+    """/sitemap.xml: Django's sitemap view, with sitemaps that know this request's host."""
+    return sitemap_views.sitemap(
+        request, {name: sitemap_class(request) for name, sitemap_class in sitemaps.items()}
+    )
+
+
+def robots_txt(request):
+    """/robots.txt: crawlers keep out of the admin and the staff preview, and find the sitemap."""
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": sitemap_url},
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def download_response(field_file, filename):
+    """A stored file as a download under `filename`; a German 404 if it has gone missing."""
     try:
-        file = attachment.file.open("rb")
+        file = field_file.open("rb")
     except FileNotFoundError:
         raise Http404("Die Datei ist nicht mehr vorhanden.") from None
-    return FileResponse(file, as_attachment=True, filename=attachment.filename)
+    return FileResponse(file, as_attachment=True, filename=filename)
+
+
+def attachment_response(attachment):
+    return download_response(attachment.file, attachment.filename)
+
+
+def releases_visible_to(request):
+    """Staff may download from any release (preview); everyone else only from public ones."""
+    return PressRelease.objects.all() if request.user.is_staff else PressRelease.objects.published()
+
+
+def image_response(image):
+    """The original image as uploaded; the file name carries the credit."""
+    return download_response(image.image, image.download_filename)
+
+
+def press_kit_response(request, release):
+    public_url = request.build_absolute_uri(release.get_absolute_url())
+    file = build_press_kit(release, public_url)
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=f"pressepaket-{release.slug}.zip",
+        content_type="application/zip",
+    )
+
+
+def image_download(request, year, month, day, slug, pk):
+    image = get_object_or_404(
+        ReleaseImage.objects.select_related("release"),
+        pk=pk,
+        release__slug=slug,
+        release__in=releases_visible_to(request),
+    )
+    return image_response(image)
+
+
+def press_kit(request, year, month, day, slug):
+    releases = releases_visible_to(request).prefetch_related(
+        "images", "attachments", *release_page_relations()
+    )
+    return press_kit_response(request, get_object_or_404(releases, slug=slug))
+
+
+def embargo_view(view):
+    """Pages and files behind an embargo link: the token must name a valid link, or nothing of
+    the release is shown. Never cached, never indexed, and the secret address is not passed on
+    as a referrer to any site the text links to."""
+
+    @never_cache
+    @wraps(view)
+    def wrapper(request, token, **kwargs):
+        link = EmbargoLink.from_token(token)
+        if link is None:
+            response = render(request, "releases/embargo_invalid.html", status=404)
+        else:
+            response = view(request, link, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
+@embargo_view
+def embargo_detail(request, link):
+    release = link.release
+    if release.is_public:
+        return redirect(release)  # the embargo is over: the public page is the one to share
+    prefetch_related_objects(
+        [release], "topics", "images", "attachments", *release_page_relations()
+    )
+    context = {
+        "release": release,
+        "embargo_token": link.token,
+        "contacts": release.press_contacts(),
+        "related_releases": list(release.related_releases()),
+    }
+    return render(request, "releases/embargo.html", context)
+
+
+@embargo_view
+def embargo_image(request, link, pk):
+    return image_response(get_object_or_404(link.release.images, pk=pk))
+
+
+@embargo_view
+def embargo_attachment(request, link, pk):
+    return attachment_response(get_object_or_404(link.release.attachments, pk=pk))
+
+
+@embargo_view
+def embargo_press_kit(request, link):
+    release = link.release
+    prefetch_related_objects([release], "images", "attachments", *release_page_relations())
+    return press_kit_response(request, release)
+
+
+# E-mail alerts: subscribe (double opt-in), confirm, unsubscribe. The subscription itself lives in
+# the contacts app; these pages are here because a subscription is about releases and topics.
+
+SUBSCRIBE_LIMIT_PER_CLIENT = (10, 60 * 60)  # requests per hour from one address or IPv6 /64
+SUBSCRIBE_LIMIT_PER_ADDRESS = (3, 24 * 60 * 60)  # confirmation mails per day to one address
+
+
+def over_limit(key, limit, seconds):
+    """Count a request under `key` (Django's cache: Redis in production) and tell whether it
+    goes beyond `limit` within a window of `seconds`."""
+    cache.add(key, 0, seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between add and incr
+        cache.set(key, 1, seconds)
+        count = 1
+    return count > limit
+
+
+def client_address(request):
+    """The client's IP address (from the header the proxy sets, see DJANGO_CLIENT_IP_HEADER);
+    IPv6 counted per /64, the block one customer usually has."""
+    value = request.META.get(settings.CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR", "")
+    try:
+        address = ipaddress.ip_address(value.split(",")[-1].strip())
+    except ValueError:
+        return "unbekannt"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def subscription_problem(request, problem, status):
+    response = render(
+        request, "releases/subscription_problem.html", {"problem": problem}, status=status
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+class SubscribeView(FormView):
+    template_name = "releases/subscribe.html"
+    form_class = SubscriptionForm
+
+    def form_valid(self, form):
+        if over_limit(f"alerts:client:{client_address(self.request)}", *SUBSCRIBE_LIMIT_PER_CLIENT):
+            return subscription_problem(self.request, "too_many", status=429)
+        email = Subscription.normalize(form.cleaned_data["email"])
+        topics = form.cleaned_data["topics"]
+        # Whether the address is new, already subscribed or was asked too often: the answer is
+        # the same, so nobody learns through this form who subscribes.
+        address_key = "alerts:address:" + hashlib.sha256(email.encode()).hexdigest()
+        if not over_limit(address_key, *SUBSCRIBE_LIMIT_PER_ADDRESS):
+            token = Subscription.confirmation_token(email, topics=[t.slug for t in topics])
+            context = {
+                "confirm_url": self.request.build_absolute_uri(
+                    reverse("releases:subscribe_confirm", args=[token])
+                ),
+                "topics": [topic.name for topic in topics],
+            }
+            try:
+                send_mail(
+                    render_to_string("releases/mail/confirm_subject.txt").strip(),
+                    render_to_string("releases/mail/confirm.txt", context),
+                    None,
+                    [email],
+                )
+            except (smtplib.SMTPException, OSError):
+                logger.exception("Bestätigungsmail konnte nicht versendet werden.")
+                return subscription_problem(self.request, "mail", status=503)
+        return redirect("releases:subscribe_sent")
+
+
+@method_decorator(never_cache, name="dispatch")
+class ConfirmSubscriptionView(TemplateView):
+    """GET shows what will be subscribed; only the button (POST) subscribes, so that a mail
+    scanner opening the link does not give consent on the reader's behalf."""
+
+    template_name = "releases/subscribe_confirm.html"
+
+    def dispatch(self, request, token):
+        self.wish = Subscription.read_confirmation_token(token)
+        if self.wish is None:
+            return subscription_problem(request, "confirm_link", status=400)
+        self.topics = list(Topic.objects.filter(slug__in=self.wish.get("topics", [])))
+        if self.wish.get("topics") and not self.topics:
+            return subscription_problem(request, "topics_gone", status=400)
+        response = super().dispatch(request, token=token)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(email=self.wish["email"], topics=self.topics, **kwargs)
+
+    def post(self, request, token):
+        subscription, _created = Subscription.objects.update_or_create(
+            email=self.wish["email"], defaults={"confirmed_at": timezone.now()}
+        )
+        subscription.topics.set(self.topics)
+        unsubscribe_token = Subscription.unsubscribe_token(subscription.email)
+        return self.render_to_response(
+            self.get_context_data(done=True, unsubscribe_token=unsubscribe_token)
+        )
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class UnsubscribeView(TemplateView):
+    """GET asks, POST deletes the address with everything about it. The POST needs no CSRF
+    token: the signed token in the address is the proof, and mail programs send the RFC 8058
+    one-click POST (List-Unsubscribe-Post) without one."""
+
+    template_name = "releases/unsubscribe.html"
+
+    def dispatch(self, request, token):
+        self.email = Subscription.email_from_unsubscribe_token(token)
+        if self.email is None:
+            return subscription_problem(request, "unsubscribe_link", status=400)
+        response = super().dispatch(request, token=token)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(email=self.email, **kwargs)
+
+    def post(self, request, token):
+        Subscription.objects.filter(email=self.email).delete()
+        return self.render_to_response(self.get_context_data(done=True))
 
 
 @require_POST

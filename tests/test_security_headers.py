@@ -129,7 +129,10 @@ class InlineCode(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "script" and "src" not in attributes and "nonce" not in attributes:
+        # A data block (JSON-LD) is not run and not subject to the CSP; a payload that broke out
+        # of one would show up here as a script of its own.
+        is_data = attributes.get("type") in {"application/ld+json", "application/json"}
+        if tag == "script" and not is_data and not {"src", "nonce"} & attributes.keys():
             self.found.append("inline <script>")
         if tag == "style":
             self.found.append("<style>")

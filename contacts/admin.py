@@ -1,0 +1,44 @@
+from django.contrib import admin
+from reversion.admin import VersionAdmin
+
+from .models import PressContact, Subscription
+
+
+@admin.register(PressContact)
+class PressContactAdmin(VersionAdmin):
+    """With edit history and restore of deleted contacts (django-reversion)."""
+
+    list_display = ["name", "position", "department", "phone", "email", "is_active", "order"]
+    list_editable = ["is_active", "order"]
+    list_filter = ["is_active"]
+    search_fields = ["first_name", "last_name", "position", "email"]
+    prepopulated_fields = {"slug": ["first_name", "last_name"]}
+    fieldsets = [
+        (None, {"fields": [("first_name", "last_name"), "slug", ("position", "department")]}),
+        ("Erreichbarkeit", {"fields": ["organisation", ("phone", "fax", "mobile"), "email"]}),
+        ("Anzeige", {"fields": ["photo", ("is_active", "order")]}),
+    ]
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    """Subscriptions come only from the double opt-in on the website: staff can look them up and
+    delete one on request (GDPR), but not add or change consent on someone's behalf."""
+
+    list_display = ["email", "confirmed_at", "topic_names"]
+    search_fields = ["email"]
+    date_hierarchy = "confirmed_at"
+
+    def get_queryset(self, request):
+        # `topics` is the reverse side of Topic.subscriptions, defined by the releases app.
+        return super().get_queryset(request).prefetch_related("topics")
+
+    @admin.display(description="Themen")
+    def topic_names(self, obj):
+        return ", ".join(topic.name for topic in obj.topics.all()) or "alle Mitteilungen"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
