@@ -1,10 +1,13 @@
 from django.contrib import admin
+from reversion.admin import VersionAdmin
 
 from .models import PressContact, Subscription
 
 
 @admin.register(PressContact)
-class PressContactAdmin(admin.ModelAdmin):
+class PressContactAdmin(VersionAdmin):
+    """With edit history and restore of deleted contacts (django-reversion)."""
+
     list_display = ["name", "position", "department", "phone", "email", "is_active", "order"]
     list_editable = ["is_active", "order"]
     list_filter = ["is_active"]

@@ -12,6 +12,8 @@ from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from allianz_site.uploads import CleanImageField
+
 MAX_PHOTO_SIZE = 5 * 1024 * 1024
 
 phone_validator = RegexValidator(
@@ -74,7 +76,7 @@ class PressContact(models.Model):
     fax = models.CharField("Telefax", max_length=40, blank=True, validators=[phone_validator])
     mobile = models.CharField("Mobil", max_length=40, blank=True, validators=[phone_validator])
     email = models.EmailField("E-Mail", blank=True)
-    photo = models.ImageField(
+    photo = CleanImageField(
         "Foto",
         upload_to=photo_path,
         max_length=255,

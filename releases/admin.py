@@ -1,3 +1,4 @@
+import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.flatpages.admin import FlatPageAdmin
@@ -31,6 +32,17 @@ from .models import (
     Topic,
 )
 from .sanitize import sanitize_html
+
+# Edit history (django-reversion): what one version of each object holds. A release's version
+# holds its images and attachments but not its embargo links: restoring an old version must not
+# bring back a link that was revoked since. The admins below are VersionAdmins.
+reversion.register(ReleaseImage)
+reversion.register(ReleaseAttachment)
+reversion.register(PressRelease, follow=["images", "attachments"])
+reversion.register(ProjectPartner)
+reversion.register(ProjectEvent)
+reversion.register(ProjectArea, follow=["events"])
+reversion.register(Project, follow=["partner_roles", "areas"])
 
 
 class ReleaseImageInline(admin.StackedInline):
@@ -86,8 +98,8 @@ class ReleaseYearFilter(admin.SimpleListFilter):
 
 @admin.register(PressRelease)
 class PressReleaseAdmin(VersionAdmin):
-    """With edit history (django-reversion): "Änderungsgeschichte" on a release shows who changed
-    what and restores any version, with its images and attachments; "Gelöschte …
+    """With edit history (django-reversion): "Geschichte" on a release shows who changed what and
+    restores any version, with its images and attachments; "Gelöschte Pressemitteilungen
     wiederherstellen" on the list brings back a deleted one."""
 
     list_display = ["title", "status_label", "publish_at", "release_date"]
@@ -252,7 +264,7 @@ class ProjectAreaInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(VersionAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "status", "start", "end", "programme"]
     list_filter = ["status"]
@@ -272,7 +284,7 @@ class ProjectEventInline(admin.StackedInline):
 
 
 @admin.register(ProjectArea)
-class ProjectAreaAdmin(admin.ModelAdmin):
+class ProjectAreaAdmin(VersionAdmin):
     list_display = ["name", "project", "order"]
     list_filter = ["project"]
     search_fields = ["name", "project__name"]
@@ -281,7 +293,7 @@ class ProjectAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(VersionAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "kind", "is_shareholder", "order"]
     list_editable = ["order"]

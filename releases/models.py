@@ -623,7 +623,7 @@ class Partner(models.Model):
     is_shareholder = models.BooleanField(
         "Gesellschafter", default=False, help_text="Erscheint auf der Seite /gesellschafter/."
     )
-    logo = models.ImageField(
+    logo = CleanImageField(
         "Logo",
         upload_to=upload_path,
         max_length=255,
@@ -711,7 +711,7 @@ class Project(models.Model):
     )
     start = models.DateField("Beginn", null=True, blank=True)
     end = models.DateField("Ende", null=True, blank=True)
-    image = models.ImageField(
+    image = CleanImageField(
         "Bild",
         upload_to=upload_path,
         max_length=255,

@@ -1,12 +1,14 @@
 """The editorial roles, shipped as groups by data migrations.
 
-- Redaktion: writes and edits releases, topics, images and attachments; cannot publish.
+- Redaktion: writes and edits releases, topics, projects (with their partners, areas and events),
+  partners, press contacts, images and attachments; cannot publish.
 - Chefredaktion: the same, and may publish, schedule, unpublish, withdraw and delete
-  (`releases.publish_pressrelease`, enforced in PressReleaseAdmin).
+  (`releases.publish_pressrelease`, enforced in PressReleaseAdmin), hand out embargo links, edit
+  the legal pages and look up journalists' subscriptions.
 
 A model added later gets its permissions with a data migration of its own that calls
-`grant_permissions` (docs/security.md shows one); the lists below are what migration
-0004_roles granted and stay as they are.
+`grant_permissions` (docs/security.md shows one); migration 0009_roles holds what was granted
+then and stays as it is.
 """
 
 from django.contrib.auth.management import create_permissions

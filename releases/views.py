@@ -52,7 +52,9 @@ logger = logging.getLogger(__name__)
 
 def public_releases():
     # Lists show title, date, place and lead: neither the long body nor the search vector.
-    return PressRelease.objects.published().defer("body", "search_vector").prefetch_related("topics")
+    return (
+        PressRelease.objects.published().defer("body", "search_vector").prefetch_related("topics")
+    )
 
 
 class HomeView(ListView):
