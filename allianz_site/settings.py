@@ -143,6 +143,20 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "presse@localhost")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 20  # seconds: a hanging mail server must not hold a request or an alert run
+
+# The public address of the site, for links that leave a request behind: in alert mails and in
+# the embargo links the admin shows to copy.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
+# Where the client's IP address is found (rate limit of the alert form). Behind nginx with
+# `proxy_set_header X-Real-IP $remote_addr;` this is HTTP_X_REAL_IP; REMOTE_ADDR without a proxy.
+CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "REMOTE_ADDR")
 
 # Rich text: CKEditor 5 (django-ckeditor-5). Whatever it sends is sanitized with nh3 on save
 # (releases/sanitize.py); this toolbar only offers what the sanitizer keeps.

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import PressContact
+from .models import PressContact, Subscription
 
 
 @admin.register(PressContact)
@@ -15,3 +15,27 @@ class PressContactAdmin(admin.ModelAdmin):
         ("Erreichbarkeit", {"fields": ["organisation", ("phone", "fax", "mobile"), "email"]}),
         ("Anzeige", {"fields": ["photo", ("is_active", "order")]}),
     ]
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    """Subscriptions come only from the double opt-in on the website: staff can look them up and
+    delete one on request (GDPR), but not add or change consent on someone's behalf."""
+
+    list_display = ["email", "confirmed_at", "topic_names"]
+    search_fields = ["email"]
+    date_hierarchy = "confirmed_at"
+
+    def get_queryset(self, request):
+        # `topics` is the reverse side of Topic.subscriptions, defined by the releases app.
+        return super().get_queryset(request).prefetch_related("topics")
+
+    @admin.display(description="Themen")
+    def topic_names(self, obj):
+        return ", ".join(topic.name for topic in obj.topics.all()) or "alle Mitteilungen"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -7,11 +7,14 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from contacts.models import PressContact
 
 from .models import (
+    AlertDelivery,
+    EmbargoLink,
     Partner,
     PressRelease,
     Project,
@@ -35,6 +38,25 @@ class ReleaseAttachmentInline(admin.TabularInline):
     model = ReleaseAttachment
     extra = 0
     fields = ["file", "title", "order"]
+
+
+class EmbargoLinkInline(admin.TabularInline):
+    """Secret links to a release under embargo: add a row and save, then copy the link."""
+
+    model = EmbargoLink
+    extra = 0
+    fields = ["recipient", "expires_at", "revoked", "link", "created_at"]
+    readonly_fields = ["link", "created_at"]
+    verbose_name_plural = "Sperrfrist-Links (Vorabzugang für Journalistinnen und Journalisten)"
+
+    @admin.display(description="Link zum Kopieren")
+    def link(self, obj):
+        if not obj.pk:
+            return "erscheint nach dem Speichern"
+        return format_html(
+            '<input type="text" readonly value="{}" size="60" aria-label="Sperrfrist-Link">',
+            obj.full_url(),
+        )
 
 
 class ReleaseYearFilter(admin.SimpleListFilter):
@@ -63,7 +85,7 @@ class PressReleaseAdmin(admin.ModelAdmin):
     search_fields = ["title", "subtitle", "lead", "place"]
     date_hierarchy = "release_date"
     filter_horizontal = ["topics", "contacts"]
-    inlines = [ReleaseImageInline, ReleaseAttachmentInline]
+    inlines = [ReleaseImageInline, ReleaseAttachmentInline, EmbargoLinkInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (
@@ -75,6 +97,10 @@ class PressReleaseAdmin(admin.ModelAdmin):
         ("Projekte, Partner und Pressekontakt", {"fields": ["projects", "partners", "contacts"]}),
     ]
     autocomplete_fields = ["projects", "partners"]
+
+    def get_inlines(self, request, obj):
+        # Embargo links belong to a saved release: offered from its change form on.
+        return self.inlines if obj else [i for i in self.inlines if i is not EmbargoLinkInline]
 
     def get_readonly_fields(self, request, obj=None):
         # Once saved, the slug is part of a permanent address.
@@ -214,3 +240,19 @@ admin.site.unregister(FlatPage)
 @admin.register(FlatPage)
 class LegalPageAdmin(FlatPageAdmin):
     form = LegalPageForm
+
+
+@admin.register(AlertDelivery)
+class AlertDeliveryAdmin(admin.ModelAdmin):
+    """What send_release_alerts did: read-only, for questions like "did she get it?"."""
+
+    list_display = ["release", "subscription", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["release", "subscription"]
+    search_fields = ["subscription__email", "release__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -70,3 +70,25 @@ class ReleaseFilterForm(forms.Form):
         if "partner" in values:
             releases = releases.filter(partners=values["partner"])
         return releases
+
+
+class SubscriptionForm(forms.Form):
+    email = forms.EmailField(
+        label="E-Mail-Adresse",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label="Themen",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Keine Auswahl: alle Pressemitteilungen.",
+    )
+    consent = forms.BooleanField(
+        label="Ich möchte neue Pressemitteilungen per E-Mail erhalten. Meine Adresse wird nur "
+        "dafür verwendet; ich kann das Abonnement jederzeit mit einem Klick beenden, dann wird "
+        "sie gelöscht.",
+        error_messages={"required": "Bitte bestätigen Sie, dass Sie die E-Mails erhalten möchten."},
+    )

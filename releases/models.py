@@ -6,21 +6,25 @@ from pathlib import PurePath
 from urllib.parse import urlsplit
 
 import icalendar
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
 
-from contacts.models import PressContact
+from contacts.models import PressContact, Subscription
 
 from . import search
+from .renditions import MIME_TYPES, delete_renditions, make_renditions
 from .sanitize import sanitize_html
-from .slugs import unique_slug
+from .slugs import slugify_de, unique_slug
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 ATTACHMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "zip"]
@@ -63,6 +67,13 @@ class Topic(models.Model):
         blank=True,
         help_text="Teil der Adresse; wird aus dem Namen erzeugt, wenn leer.",
     )
+    subscriptions = models.ManyToManyField(
+        Subscription,
+        blank=True,
+        editable=False,  # set only by the subscriber's own confirmed choice
+        related_name="topics",
+        verbose_name="E-Mail-Abonnements",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -91,6 +102,11 @@ class PressReleaseQuerySet(models.QuerySet):
     def scheduled(self):
         """Published, but still under embargo (Sperrfrist)."""
         return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=timezone.now())
+
+    def due_for_alerts(self):
+        """Public, and made public recently enough that subscribers still want to hear of it."""
+        since = timezone.now() - PressRelease.ALERT_WINDOW
+        return self.published().filter(publish_at__gte=since)
 
     def month_counts(self):
         """(year, month, count) rows, newest first: one query for the whole archive navigation."""
@@ -219,6 +235,9 @@ class PressRelease(models.Model):
 
     objects = PressReleaseQuerySet.as_manager()
 
+    # A release made public longer ago is not announced by mail any more (send_release_alerts).
+    ALERT_WINDOW = datetime.timedelta(days=3)
+
     class Meta:
         ordering = ["-release_date", "-publish_at", "-pk"]
         verbose_name = "Pressemitteilung"
@@ -311,6 +330,17 @@ class PressRelease(models.Model):
         headline = getattr(self, "search_headline", None)
         return search.highlight(headline) if headline else None
 
+    def get_press_kit_url(self):
+        return reverse("releases:press_kit", kwargs=self.url_kwargs())
+
+    def alert_recipients(self):
+        """Subscribers to mail about this release: those who chose one of its topics, and those
+        who chose none (= everything). Only who had subscribed by the time it went public."""
+        return Subscription.objects.filter(
+            Q(topics__isnull=True) | Q(topics__in=self.topics.all()),
+            confirmed_at__lte=self.publish_at,
+        ).distinct()
+
 
 class ReleaseImage(models.Model):
     release = models.ForeignKey(
@@ -345,6 +375,14 @@ class ReleaseImage(models.Model):
         help_text="z. B. „Abdruck honorarfrei bei Nennung des Bildnachweises“",
     )
     order = models.PositiveIntegerField("Reihenfolge", default=0)
+    renditions = models.JSONField(
+        "Bildvarianten",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Verkleinerte Fassungen (AVIF, WebP, JPEG) in mehreren Breiten; werden beim "
+        "Speichern eines neuen Bildes einmal erzeugt.",
+    )
 
     class Meta:
         ordering = ["order", "pk"]
@@ -353,6 +391,63 @@ class ReleaseImage(models.Model):
 
     def __str__(self):
         return self.caption or self.alt_text
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The file gets its final name while saving; renditions are made once per file.
+        if self.image and self.renditions.get("source") != self.image.name:
+            delete_renditions(self.image.storage, self.renditions)
+            self.renditions = make_renditions(self.image)
+            super().save(update_fields=["renditions"])
+
+    def get_absolute_url(self):
+        """The download of the original file."""
+        return reverse("releases:image", kwargs={**self.release.url_kwargs(), "pk": self.pk})
+
+    @property
+    def sources(self):
+        """One <source> per modern format: [{"type": "image/avif", "srcset": "… 480w, …"}]."""
+        files = self.renditions.get("files", {})
+        return [
+            {"type": MIME_TYPES[key], "srcset": self._srcset(entries)}
+            for key, entries in files.items()
+            if key != "jpeg" and key in MIME_TYPES and entries
+        ]
+
+    @property
+    def fallback(self):
+        """The <img> every browser can show: JPEG renditions, or the original if there are none."""
+        entries = self.renditions.get("files", {}).get("jpeg")
+        if not entries:
+            return {"src": self.image.url, "srcset": "", "width": self.width, "height": self.height}
+        middle = next((entry for entry in entries if entry[0] >= 960), entries[-1])
+        largest = entries[-1]
+        return {
+            "src": self.image.storage.url(middle[2]),
+            "srcset": self._srcset(entries),
+            "width": largest[0],
+            "height": largest[1],
+        }
+
+    def _srcset(self, entries):
+        return ", ".join(f"{self.image.storage.url(name)} {width}w" for width, _h, name in entries)
+
+    @property
+    def filename(self):
+        return PurePath(self.image.name).name
+
+    @property
+    def file_type(self):
+        suffix = PurePath(self.image.name).suffix.lstrip(".").upper()
+        return "JPEG" if suffix == "JPG" else suffix
+
+    @property
+    def download_filename(self):
+        """The original's name with the credit in it, so the credit travels with the file."""
+        path = PurePath(self.image.name)
+        credit = slugify_de(self.credit)[:80].strip("-")
+        stem = slugify_de(path.stem)[:80].strip("-") or "bild"
+        return f"{stem}_{credit}{path.suffix.lower()}" if credit else f"{stem}{path.suffix.lower()}"
 
 
 class ReleaseAttachment(models.Model):
@@ -753,3 +848,154 @@ class ProjectEvent(models.Model):
     @property
     def is_past(self):
         return (self.ends_at or self.starts_at) < timezone.now()
+
+
+def default_link_expiry():
+    return timezone.now() + datetime.timedelta(days=14)
+
+
+class EmbargoLinkQuerySet(models.QuerySet):
+    def valid(self):
+        """Not revoked, not expired, and the release is still meant to be published."""
+        return self.filter(
+            revoked=False,
+            expires_at__gt=timezone.now(),
+            release__status=PressRelease.Status.PUBLISHED,
+        )
+
+
+class EmbargoLink(models.Model):
+    """A secret address at which journalists read a release before its embargo ends.
+
+    The address carries a token signed with the SECRET_KEY (django.core.signing) that names this
+    link and its release: it cannot be guessed or altered, and it opens only this release. Ticking
+    "Widerrufen", passing "Gültig bis" or setting the release back to draft closes it again.
+    """
+
+    SALT = "releases.embargo-link"
+
+    release = models.ForeignKey(
+        PressRelease,
+        on_delete=models.CASCADE,
+        related_name="embargo_links",
+        verbose_name="Mitteilung",
+    )
+    recipient = models.CharField(
+        "Für",
+        max_length=200,
+        blank=True,
+        help_text="Wer den Link bekommt, z. B. „Verteiler Tageszeitungen“; nur zur Übersicht.",
+    )
+    expires_at = models.DateTimeField(
+        "Gültig bis",
+        default=default_link_expiry,
+        help_text="Danach öffnet der Link nichts mehr. Nach dem Ende der Sperrfrist führt er "
+        "ohnehin zur öffentlichen Seite.",
+    )
+    revoked = models.BooleanField(
+        "Widerrufen", default=False, help_text="Ein widerrufener Link öffnet nichts mehr."
+    )
+    created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
+
+    objects = EmbargoLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "Sperrfrist-Link"
+        verbose_name_plural = "Sperrfrist-Links"
+
+    def __str__(self):
+        return f"Sperrfrist-Link {self.recipient}".strip()
+
+    def get_absolute_url(self):
+        return reverse("releases:embargo", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+        return signing.Signer(salt=self.SALT).sign_object([self.pk, self.release_id])
+
+    @classmethod
+    def from_token(cls, token):
+        """The valid link (with its release) that `token` names, or None."""
+        try:
+            link_pk, release_pk = signing.Signer(salt=cls.SALT).unsign_object(token)
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+        return (
+            cls.objects.valid()
+            .select_related("release")
+            .filter(pk=link_pk, release_id=release_pk)
+            .first()
+        )
+
+    def full_url(self):
+        return f"{settings.SITE_URL}{self.get_absolute_url()}"
+
+
+class AlertDelivery(models.Model):
+    """One alert mail: this release to this subscriber. The unique pair makes "exactly once"
+    a database rule, and a delivery is claimed (`claim`) before its mail goes out, so two runs of
+    send_release_alerts that overlap never send the same mail twice."""
+
+    CLAIM_FOR = datetime.timedelta(minutes=10)
+
+    release = models.ForeignKey(
+        PressRelease,
+        on_delete=models.CASCADE,
+        related_name="alert_deliveries",
+        verbose_name="Mitteilung",
+    )
+    subscription = models.ForeignKey(
+        Subscription,
+        on_delete=models.CASCADE,  # unsubscribing deletes everything about the address
+        related_name="alert_deliveries",
+        verbose_name="Abonnement",
+    )
+    created_at = models.DateTimeField("Vorgemerkt am", auto_now_add=True)
+    claimed_until = models.DateTimeField(
+        "In Arbeit bis",
+        null=True,
+        blank=True,
+        help_text="Ein Lauf versendet gerade; bleibt er hängen, übernimmt danach der nächste.",
+    )
+    sent_at = models.DateTimeField("Versendet am", null=True, blank=True)
+    attempts = models.PositiveIntegerField("Versuche", default=0)
+    last_error = models.CharField("Letzter Fehler", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "Benachrichtigung"
+        verbose_name_plural = "Benachrichtigungen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "subscription"], name="alert_delivery_once_per_subscriber"
+            )
+        ]
+        indexes = [models.Index(fields=["sent_at", "release"], name="alert_delivery_pending_idx")]
+
+    def __str__(self):
+        return f"{self.release} an {self.subscription}"
+
+    def claim(self):
+        """Take this delivery for the current run; False if it is sent or another run has it.
+
+        One UPDATE on this row alone: atomic on SQLite and PostgreSQL alike (on PostgreSQL a
+        second run waits for the first's row lock and then finds the row claimed)."""
+        now = timezone.now()
+        claimed = (
+            AlertDelivery.objects.filter(pk=self.pk, sent_at__isnull=True)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .update(claimed_until=now + self.CLAIM_FOR, attempts=models.F("attempts") + 1)
+        )
+        return claimed == 1
+
+    def mark_sent(self):
+        AlertDelivery.objects.filter(pk=self.pk).update(
+            sent_at=timezone.now(), claimed_until=None, last_error=""
+        )
+
+    def give_back(self, error):
+        """The mail did not go out: leave the delivery to the next run."""
+        AlertDelivery.objects.filter(pk=self.pk).update(
+            claimed_until=None, last_error=str(error)[:300]
+        )

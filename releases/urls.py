@@ -1,4 +1,5 @@
 from django.urls import path, register_converter
+from django.views.generic import TemplateView
 
 from . import feeds, views
 from .converters import FourDigitYearConverter, TwoDigitConverter
@@ -27,6 +28,32 @@ urlpatterns = [
     path(
         "presse/feed/projekt/<slug:slug>/", feeds.ProjectReleaseFeed.as_view(), name="project_feed"
     ),
+    path(f"{release}bild/<int:pk>/", views.image_download, name="image"),
+    path(f"{release}pressepaket.zip", views.press_kit, name="press_kit"),
+    path("presse/sperrfrist/<str:token>/", views.embargo_detail, name="embargo"),
+    path("presse/sperrfrist/<str:token>/bild/<int:pk>/", views.embargo_image, name="embargo_image"),
+    path(
+        "presse/sperrfrist/<str:token>/anhang/<int:pk>/",
+        views.embargo_attachment,
+        name="embargo_attachment",
+    ),
+    path(
+        "presse/sperrfrist/<str:token>/pressepaket.zip",
+        views.embargo_press_kit,
+        name="embargo_press_kit",
+    ),
+    path("presse/abonnieren/", views.SubscribeView.as_view(), name="subscribe"),
+    path(
+        "presse/abonnieren/gesendet/",
+        TemplateView.as_view(template_name="releases/subscribe_sent.html"),
+        name="subscribe_sent",
+    ),
+    path(
+        "presse/abonnieren/bestaetigen/<str:token>/",
+        views.ConfirmSubscriptionView.as_view(),
+        name="subscribe_confirm",
+    ),
+    path("presse/abbestellen/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
 ]
 
 urlpatterns += [

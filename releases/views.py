@@ -1,20 +1,32 @@
 import datetime
+import hashlib
+import ipaddress
+import logging
+import smtplib
+from functools import wraps
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Count, Prefetch
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from contacts.models import PressContact
+from contacts.models import PressContact, Subscription
 
-from .forms import ReleaseFilterForm
+from .forms import ReleaseFilterForm, SubscriptionForm
 from .models import (
+    EmbargoLink,
     Partner,
     PressRelease,
     Project,
@@ -22,10 +34,14 @@ from .models import (
     ProjectEvent,
     ProjectPartner,
     ReleaseAttachment,
+    ReleaseImage,
     Topic,
 )
+from .presskit import build_press_kit
 from .search import sort_key
 from .sitemaps import sitemaps
+
+logger = logging.getLogger(__name__)
 
 
 def public_releases():
@@ -192,17 +208,10 @@ class ReleasePreviewView(ReleaseDetailView):
 
 
 def attachment_download(request, year, month, day, slug, pk):
-    releases = (
-        PressRelease.objects.all() if request.user.is_staff else PressRelease.objects.published()
-    )
     attachment = get_object_or_404(
-        ReleaseAttachment, pk=pk, release__slug=slug, release__in=releases
+        ReleaseAttachment, pk=pk, release__slug=slug, release__in=releases_visible_to(request)
     )
-    try:
-        file = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Die Datei ist nicht mehr vorhanden.") from None
-    return FileResponse(file, as_attachment=True, filename=attachment.filename)
+    return attachment_response(attachment)
 
 
 def release_page_relations():
@@ -340,7 +349,8 @@ def sitemap(request):
 
 
 def robots_txt(request):
-    """/robots.txt: crawlers keep out of the admin and the staff preview, and find the sitemap."""
+    """/robots.txt: crawlers keep out of the admin, the staff preview and the embargo links, and
+    find the sitemap."""
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
     return render(
         request,
@@ -348,3 +358,239 @@ def robots_txt(request):
         {"sitemap_url": sitemap_url},
         content_type="text/plain; charset=utf-8",
     )
+
+
+def download_response(field_file, filename):
+    """A stored file as a download under `filename`; a German 404 if it has gone missing."""
+    try:
+        file = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Die Datei ist nicht mehr vorhanden.") from None
+    return FileResponse(file, as_attachment=True, filename=filename)
+
+
+def attachment_response(attachment):
+    return download_response(attachment.file, attachment.filename)
+
+
+def releases_visible_to(request):
+    """Staff may download from any release (preview); everyone else only from public ones."""
+    return PressRelease.objects.all() if request.user.is_staff else PressRelease.objects.published()
+
+
+def image_response(image):
+    """The original image as uploaded; the file name carries the credit."""
+    return download_response(image.image, image.download_filename)
+
+
+def press_kit_response(request, release):
+    public_url = request.build_absolute_uri(release.get_absolute_url())
+    file = build_press_kit(release, public_url)
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=f"pressepaket-{release.slug}.zip",
+        content_type="application/zip",
+    )
+
+
+def image_download(request, year, month, day, slug, pk):
+    image = get_object_or_404(
+        ReleaseImage.objects.select_related("release"),
+        pk=pk,
+        release__slug=slug,
+        release__in=releases_visible_to(request),
+    )
+    return image_response(image)
+
+
+def press_kit(request, year, month, day, slug):
+    releases = releases_visible_to(request).prefetch_related(
+        "images", "attachments", *release_page_relations()
+    )
+    return press_kit_response(request, get_object_or_404(releases, slug=slug))
+
+
+def embargo_view(view):
+    """Pages and files behind an embargo link: the token must name a valid link, or nothing of
+    the release is shown. Never cached, never indexed, and the secret address is not passed on
+    as a referrer to any site the text links to."""
+
+    @never_cache
+    @wraps(view)
+    def wrapper(request, token, **kwargs):
+        link = EmbargoLink.from_token(token)
+        if link is None:
+            response = render(request, "releases/embargo_invalid.html", status=404)
+        else:
+            response = view(request, link, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
+@embargo_view
+def embargo_detail(request, link):
+    release = link.release
+    if release.is_public:
+        return redirect(release)  # the embargo is over: the public page is the one to share
+    prefetch_related_objects(
+        [release], "topics", "images", "attachments", *release_page_relations()
+    )
+    context = {
+        "release": release,
+        "embargo_token": link.token,
+        "contacts": release.press_contacts(),
+        "related_releases": list(release.related_releases()),
+    }
+    return render(request, "releases/embargo.html", context)
+
+
+@embargo_view
+def embargo_image(request, link, pk):
+    return image_response(get_object_or_404(link.release.images, pk=pk))
+
+
+@embargo_view
+def embargo_attachment(request, link, pk):
+    return attachment_response(get_object_or_404(link.release.attachments, pk=pk))
+
+
+@embargo_view
+def embargo_press_kit(request, link):
+    release = link.release
+    prefetch_related_objects([release], "images", "attachments", *release_page_relations())
+    return press_kit_response(request, release)
+
+
+# E-mail alerts: subscribe (double opt-in), confirm, unsubscribe. The subscription itself lives in
+# the contacts app; these pages are here because a subscription is about releases and topics.
+
+SUBSCRIBE_LIMIT_PER_CLIENT = (10, 60 * 60)  # requests per hour from one address or IPv6 /64
+SUBSCRIBE_LIMIT_PER_ADDRESS = (3, 24 * 60 * 60)  # confirmation mails per day to one address
+
+
+def over_limit(key, limit, seconds):
+    """Count a request under `key` (Django's cache: Redis in production) and tell whether it
+    goes beyond `limit` within a window of `seconds`."""
+    cache.add(key, 0, seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between add and incr
+        cache.set(key, 1, seconds)
+        count = 1
+    return count > limit
+
+
+def client_address(request):
+    """The client's IP address (from the header the proxy sets, see DJANGO_CLIENT_IP_HEADER);
+    IPv6 counted per /64, the block one customer usually has."""
+    value = request.META.get(settings.CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR", "")
+    try:
+        address = ipaddress.ip_address(value.split(",")[-1].strip())
+    except ValueError:
+        return "unbekannt"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def subscription_problem(request, problem, status):
+    response = render(
+        request, "releases/subscription_problem.html", {"problem": problem}, status=status
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+class SubscribeView(FormView):
+    template_name = "releases/subscribe.html"
+    form_class = SubscriptionForm
+
+    def form_valid(self, form):
+        if over_limit(f"alerts:client:{client_address(self.request)}", *SUBSCRIBE_LIMIT_PER_CLIENT):
+            return subscription_problem(self.request, "too_many", status=429)
+        email = Subscription.normalize(form.cleaned_data["email"])
+        topics = form.cleaned_data["topics"]
+        # Whether the address is new, already subscribed or was asked too often: the answer is
+        # the same, so nobody learns through this form who subscribes.
+        address_key = "alerts:address:" + hashlib.sha256(email.encode()).hexdigest()
+        if not over_limit(address_key, *SUBSCRIBE_LIMIT_PER_ADDRESS):
+            token = Subscription.confirmation_token(email, topics=[t.slug for t in topics])
+            context = {
+                "confirm_url": self.request.build_absolute_uri(
+                    reverse("releases:subscribe_confirm", args=[token])
+                ),
+                "topics": [topic.name for topic in topics],
+            }
+            try:
+                send_mail(
+                    render_to_string("releases/mail/confirm_subject.txt").strip(),
+                    render_to_string("releases/mail/confirm.txt", context),
+                    None,
+                    [email],
+                )
+            except (smtplib.SMTPException, OSError):
+                logger.exception("Bestätigungsmail konnte nicht versendet werden.")
+                return subscription_problem(self.request, "mail", status=503)
+        return redirect("releases:subscribe_sent")
+
+
+@method_decorator(never_cache, name="dispatch")
+class ConfirmSubscriptionView(TemplateView):
+    """GET shows what will be subscribed; only the button (POST) subscribes, so that a mail
+    scanner opening the link does not give consent on the reader's behalf."""
+
+    template_name = "releases/subscribe_confirm.html"
+
+    def dispatch(self, request, token):
+        self.wish = Subscription.read_confirmation_token(token)
+        if self.wish is None:
+            return subscription_problem(request, "confirm_link", status=400)
+        self.topics = list(Topic.objects.filter(slug__in=self.wish.get("topics", [])))
+        if self.wish.get("topics") and not self.topics:
+            return subscription_problem(request, "topics_gone", status=400)
+        response = super().dispatch(request, token=token)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(email=self.wish["email"], topics=self.topics, **kwargs)
+
+    def post(self, request, token):
+        subscription, _created = Subscription.objects.update_or_create(
+            email=self.wish["email"], defaults={"confirmed_at": timezone.now()}
+        )
+        subscription.topics.set(self.topics)
+        unsubscribe_token = Subscription.unsubscribe_token(subscription.email)
+        return self.render_to_response(
+            self.get_context_data(done=True, unsubscribe_token=unsubscribe_token)
+        )
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class UnsubscribeView(TemplateView):
+    """GET asks, POST deletes the address with everything about it. The POST needs no CSRF
+    token: the signed token in the address is the proof, and mail programs send the RFC 8058
+    one-click POST (List-Unsubscribe-Post) without one."""
+
+    template_name = "releases/unsubscribe.html"
+
+    def dispatch(self, request, token):
+        self.email = Subscription.email_from_unsubscribe_token(token)
+        if self.email is None:
+            return subscription_problem(request, "unsubscribe_link", status=400)
+        response = super().dispatch(request, token=token)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(email=self.email, **kwargs)
+
+    def post(self, request, token):
+        Subscription.objects.filter(email=self.email).delete()
+        return self.render_to_response(self.get_context_data(done=True))

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from releases.models import PressRelease, Project
+from releases.models import EmbargoLink, PressRelease, Project
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -143,6 +143,7 @@ def test_robots_txt_points_to_the_sitemap(client, db):
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
     assert "Disallow: /presse/vorschau/" in lines
+    assert "Disallow: /presse/sperrfrist/" in lines  # embargo links
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
@@ -254,3 +255,17 @@ def test_absolute_addresses_say_https_behind_a_tls_proxy(client, make_release, s
     assert 'url="https://presse.example.de/media/' in feed
     robots = client.get("/robots.txt", headers=proxied).content.decode()
     assert "Sitemap: https://presse.example.de/sitemap.xml" in robots
+
+
+def test_embargo_link_page_has_no_public_metadata(client, make_release):
+    """The page behind a secret embargo link must not name the public address, nor the
+    image files, to a crawler or a chat program that unfurls the link."""
+    release = make_release(publish_at=timezone.now() + datetime.timedelta(hours=1), images=1)
+    link = EmbargoLink.objects.create(release=release, recipient="Redaktion")
+    response = client.get(link.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    page = page[: page.index("</head>")]
+    assert "canonical" not in page and "og:" not in page and "twitter:" not in page
+    assert "ld+json" not in page and "/media/" not in page
+    assert '<meta name="robots" content="noindex, nofollow">' in page

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0004_search_vector'),
+        ('releases', '0007_merge_0004_search_vector_0006_alerts'),
     ]
 
     operations = [

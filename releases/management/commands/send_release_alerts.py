@@ -1,0 +1,102 @@
+"""
+Mail each newly public release to its subscribers, exactly once. Run it every minute (README):
+
+    * * * * *  cd /srv/presse && .venv/bin/python manage.py send_release_alerts
+
+1. For each release that became public within PressRelease.ALERT_WINDOW, one AlertDelivery row
+   per matching subscriber is noted (the unique pair makes this safe to repeat and to overlap).
+2. Each pending delivery is claimed with a single conditional UPDATE before its mail is sent, so
+   a second run at the same time skips it; after sending it is marked sent.
+3. If the mail server fails, the delivery is given back and the run stops: the next run retries.
+"""
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core import mail
+from django.core.management.base import BaseCommand, CommandError
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from contacts.models import Subscription
+from releases.models import AlertDelivery, PressRelease
+
+logger = logging.getLogger(__name__)
+
+
+def alert_message(delivery, connection):
+    release, subscription = delivery.release, delivery.subscription
+    token = Subscription.unsubscribe_token(subscription.email)
+    unsubscribe_url = settings.SITE_URL + reverse("releases:unsubscribe", args=[token])
+    context = {
+        "release": release,
+        "release_url": settings.SITE_URL + release.get_absolute_url(),
+        "topics": [topic.name for topic in subscription.topics.all()],
+        "unsubscribe_url": unsubscribe_url,
+    }
+    subject = " ".join(render_to_string("releases/mail/alert_subject.txt", context).split())
+    return mail.EmailMessage(
+        subject=subject,
+        body=render_to_string("releases/mail/alert.txt", context),
+        to=[subscription.email],
+        connection=connection,
+        headers={
+            # RFC 8058: mail programs offer "Abbestellen" and POST to the address themselves.
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+class Command(BaseCommand):
+    help = "Versendet neu veröffentlichte Pressemitteilungen an die Abonnenten (genau einmal)."
+
+    def handle(self, *args, **options):
+        if not settings.SITE_URL:
+            raise CommandError("DJANGO_SITE_URL fehlt: Ohne sie haben die Links keine Adresse.")
+        connection = mail.get_connection()  # one SMTP session for the whole run
+        try:
+            sent = self.send_alerts(connection)
+        finally:
+            connection.close()
+        if sent:
+            self.stdout.write(f"{sent} Benachrichtigung(en) versendet.")
+
+    def send_alerts(self, connection):
+        sent = 0
+        for release in PressRelease.objects.due_for_alerts():
+            self.note_deliveries(release)
+            pending = (
+                release.alert_deliveries.filter(sent_at__isnull=True)
+                .select_related("release", "subscription")
+                .prefetch_related("subscription__topics")
+                .order_by("attempts", "pk")
+            )
+            for delivery in pending:
+                if not delivery.claim():
+                    continue  # sent meanwhile, or another run is at it
+                try:
+                    connection.open()  # connects on the first mail only
+                    alert_message(delivery, connection).send()
+                except smtplib.SMTPRecipientsRefused as error:
+                    delivery.give_back(error)  # this address only; the others still go out
+                    logger.warning("Benachrichtigung an %s abgelehnt: %s", delivery, error)
+                except (smtplib.SMTPException, OSError) as error:
+                    delivery.give_back(error)
+                    raise CommandError(
+                        f"Mailserver nicht erreichbar ({error}); {sent} Benachrichtigung(en) "
+                        "versendet, die übrigen folgen beim nächsten Lauf."
+                    ) from error
+                else:
+                    delivery.mark_sent()
+                    sent += 1
+        return sent
+
+    def note_deliveries(self, release):
+        """One delivery row per matching subscriber; repeating this adds nothing twice."""
+        new = release.alert_recipients().exclude(alert_deliveries__release=release)
+        AlertDelivery.objects.bulk_create(
+            [AlertDelivery(release=release, subscription=subscription) for subscription in new],
+            ignore_conflicts=True,
+        )

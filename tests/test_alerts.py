@@ -1,0 +1,534 @@
+"""E-mail alerts: double opt-in subscription, one-click unsubscribe, send_release_alerts."""
+
+import datetime
+import re
+import smtplib
+import socket
+import threading
+import time
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.cache import cache
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from contacts.models import Subscription
+from releases.models import AlertDelivery, PressRelease, Topic
+
+SUBSCRIBE_URL = "/presse/abonnieren/"
+
+
+@pytest.fixture(autouse=True)
+def _alert_settings(settings):
+    settings.SITE_URL = "https://presse.example.de"
+    cache.clear()  # the rate limits count in the cache
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def topics(db):
+    return {
+        name: Topic.objects.create(name=name)
+        for name in ["Fachkräftesicherung", "Regionalmarketing", "Berufsorientierung"]
+    }
+
+
+def request_subscription(client, email, topics=(), **extra):
+    data = {"email": email, "topics": [topic.slug for topic in topics], "consent": "on"}
+    return client.post(SUBSCRIBE_URL, data, **extra)
+
+
+def link_in(message, path):
+    return re.search(rf"https?://[^/\s]+({re.escape(path)}\S+)", message.body).group(1)
+
+
+def subscribe(client, email, topics=()):
+    """The whole double opt-in as a journalist does it: form, mail, link, button."""
+    request_subscription(client, email, topics)
+    url = link_in(mail.outbox[-1], "/presse/abonnieren/bestaetigen/")
+    client.post(url)
+    return Subscription.objects.get(email=email.lower())
+
+
+def subscriber(email, topics=(), confirmed_at=None):
+    """A confirmed subscription made directly, for the tests of send_release_alerts."""
+    subscription = Subscription.objects.create(
+        email=email, confirmed_at=confirmed_at or timezone.now() - datetime.timedelta(days=30)
+    )
+    subscription.topics.set(topics)
+    return subscription
+
+
+def recipients():
+    return sorted(address for message in mail.outbox for address in message.to)
+
+
+# Subscribing: double opt-in
+
+
+def test_subscribing_stores_nothing_until_the_link_in_the_mail_is_confirmed(client, topics):
+    moment = timezone.now().replace(microsecond=0)
+    with time_machine.travel(moment, tick=False):
+        response = request_subscription(
+            client, " Erika.Beispiel@Zeitung.example ", [topics["Fachkräftesicherung"]]
+        )
+    assert response.status_code == 302
+    assert response["Location"] == "/presse/abonnieren/gesendet/"
+    assert "E-Mail mit einem Bestätigungslink" in client.get(response["Location"]).content.decode()
+    assert not Subscription.objects.exists()
+
+    (message,) = mail.outbox
+    assert message.to == ["erika.beispiel@zeitung.example"]
+    assert message.subject == "Bitte bestätigen Sie Ihr Abonnement der Pressemitteilungen"
+    assert "Mitteilungen zu Fachkräftesicherung" in message.body
+    assert "Ohne Ihre Bestätigung speichern wir Ihre Adresse nicht" in message.body
+    url = link_in(message, "/presse/abonnieren/bestaetigen/")
+    assert re.search(r"http://testserver/presse/abonnieren/bestaetigen/\S+/", message.body)
+
+    page = client.get(url)  # a mail scanner opening the link gives no consent
+    assert page.status_code == 200
+    assert "Abonnement bestätigen</button>" in page.content.decode()
+    assert "erika.beispiel@zeitung.example" in page.content.decode()
+    assert page["X-Robots-Tag"] == "noindex, nofollow"
+    assert not Subscription.objects.exists()
+
+    confirmed_at = moment + datetime.timedelta(minutes=5)
+    with time_machine.travel(confirmed_at, tick=False):
+        done = client.post(url)
+    assert "Ihr Abonnement ist bestätigt" in done.content.decode()
+    subscription = Subscription.objects.get()
+    assert subscription.email == "erika.beispiel@zeitung.example"
+    assert subscription.confirmed_at == confirmed_at  # the moment of consent is kept
+    assert list(subscription.topics.all()) == [topics["Fachkräftesicherung"]]
+
+
+def test_subscribing_without_topics_means_all_releases(client, topics):
+    subscription = subscribe(client, "alle@example.org")
+    assert not subscription.topics.exists()
+    assert "alle Mitteilungen" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"email": "keine-adresse", "consent": "on"}, "Bitte gültige E-Mail-Adresse eingeben."),
+        ({"email": "", "consent": "on"}, "Dieses Feld ist zwingend erforderlich."),
+        ({"email": "a@example.org"}, "Bitte bestätigen Sie, dass Sie die E-Mails erhalten"),
+        (
+            {"email": "a@example.org", "consent": "on", "topics": ["gibt-es-nicht"]},
+            "ist keine gültige Auswahl",
+        ),
+        ({"email": "x" * 300 + "@example.org", "consent": "on"}, "höchstens 254 Zeichen"),
+    ],
+)
+def test_bad_input_gets_a_german_form_error_and_no_mail(client, topics, data, message):
+    response = client.post(SUBSCRIBE_URL, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_the_answer_is_the_same_whether_or_not_the_address_is_subscribed(client, topics):
+    subscriber("bekannt@example.org")
+    known = request_subscription(client, "bekannt@example.org")
+    unknown = request_subscription(client, "neu@example.org")
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    assert [message.subject for message in mail.outbox] == [mail.outbox[0].subject] * 2
+    assert Subscription.objects.count() == 1
+
+
+def test_changed_topics_apply_only_after_the_new_confirmation(client, topics):
+    subscription = subscribe(client, "wechsel@example.org", [topics["Regionalmarketing"]])
+    request_subscription(client, "wechsel@example.org", [topics["Berufsorientierung"]])
+    assert list(subscription.topics.all()) == [topics["Regionalmarketing"]]
+    client.post(link_in(mail.outbox[-1], "/presse/abonnieren/bestaetigen/"))
+    assert list(subscription.topics.all()) == [topics["Berufsorientierung"]]
+    assert Subscription.objects.count() == 1
+
+
+def test_one_address_gets_at_most_three_confirmation_mails_a_day(client, topics):
+    responses = [request_subscription(client, "opfer@example.org") for _ in range(5)]
+    assert len(mail.outbox) == 3
+    assert {(r.status_code, r["Location"]) for r in responses} == {
+        (302, "/presse/abonnieren/gesendet/")
+    }
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1, minutes=1)):
+        cache.clear()  # the local-memory cache does not follow the travelling clock
+        request_subscription(client, "opfer@example.org")
+    assert len(mail.outbox) == 4
+
+
+def test_one_client_may_ask_ten_times_an_hour(client, topics):
+    for number in range(10):
+        assert request_subscription(client, f"person{number}@example.org").status_code == 302
+    response = request_subscription(client, "person10@example.org")
+    assert response.status_code == 429
+    assert "Zu viele Anfragen" in response.content.decode()
+    assert len(mail.outbox) == 10
+    other = request_subscription(client, "person11@example.org", REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 302
+
+
+def test_ipv6_clients_are_counted_per_64_block(client, topics):
+    for number in range(10):
+        request_subscription(client, f"p{number}@example.org", REMOTE_ADDR=f"2001:db8::{number}")
+    response = request_subscription(client, "p10@example.org", REMOTE_ADDR="2001:db8::ffff:1")
+    assert response.status_code == 429
+
+
+def test_client_address_comes_from_the_proxy_header_when_configured(client, topics, settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    for number in range(10):
+        request_subscription(client, f"q{number}@example.org", HTTP_X_REAL_IP="203.0.113.5")
+    assert (
+        request_subscription(client, "q10@example.org", HTTP_X_REAL_IP="203.0.113.6").status_code
+        == 302
+    )
+    assert (
+        request_subscription(client, "q11@example.org", HTTP_X_REAL_IP="203.0.113.5").status_code
+        == 429
+    )
+
+
+def test_mail_server_down_while_subscribing_gets_a_german_page(client, topics, settings):
+    settings.EMAIL_BACKEND = "tests.test_alerts.DownBackend"
+    response = request_subscription(client, "a@example.org")
+    assert response.status_code == 503
+    assert "Die Bestätigungs-E-Mail konnte nicht versendet werden" in response.content.decode()
+
+
+def test_confirmation_link_expires_after_three_days(client, topics):
+    request_subscription(client, "spaet@example.org")
+    url = link_in(mail.outbox[0], "/presse/abonnieren/bestaetigen/")
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=3, minutes=1)):
+        response = client.post(url)
+    assert response.status_code == 400
+    assert "ungültig oder abgelaufen" in response.content.decode()
+    assert not Subscription.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "token", ["kaputt", "eyJlbWFpbCI6ImFAYi5kZSJ9:1t:abc", "x" * 3000, "%C3%28"]
+)
+def test_altered_confirmation_link_gets_a_german_400(client, db, token):
+    response = client.post(f"/presse/abonnieren/bestaetigen/{token}/")
+    assert response.status_code == 400
+    assert "Dieser Bestätigungslink ist ungültig oder abgelaufen" in response.content.decode()
+    assert not Subscription.objects.exists()
+
+
+def test_confirmation_for_topics_that_no_longer_exist_asks_to_subscribe_again(client, topics):
+    request_subscription(client, "a@example.org", [topics["Regionalmarketing"]])
+    topics["Regionalmarketing"].delete()
+    response = client.get(link_in(mail.outbox[0], "/presse/abonnieren/bestaetigen/"))
+    assert response.status_code == 400
+    assert "Diese Themen gibt es nicht mehr" in response.content.decode()
+
+
+# Unsubscribing
+
+
+def test_unsubscribe_asks_first_and_then_deletes_the_address(client, topics, make_release):
+    subscription = subscribe(client, "weg@example.org", [topics["Regionalmarketing"]])
+    AlertDelivery.objects.create(release=make_release(), subscription=subscription)
+    url = "/presse/abbestellen/" + Subscription.unsubscribe_token("weg@example.org") + "/"
+
+    page = client.get(url)  # opening the link alone deletes nothing
+    assert "Abbestellen</button>" in page.content.decode()
+    assert Subscription.objects.filter(email="weg@example.org").exists()
+
+    done = client.post(url)
+    assert "die Adresse ist bei uns gelöscht" in done.content.decode()
+    assert not Subscription.objects.exists()
+    assert not AlertDelivery.objects.exists()
+    assert not topics["Regionalmarketing"].subscriptions.exists()
+    assert client.post(url).status_code == 200  # a second click changes nothing, tells nothing
+
+
+def test_mail_programs_unsubscribe_with_one_click_post_without_csrf_token(db):
+    subscriber("einklick@example.org")
+    token = Subscription.unsubscribe_token("einklick@example.org")
+    response = Client(enforce_csrf_checks=True).post(
+        f"/presse/abbestellen/{token}/",
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert not Subscription.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["kaputt", "a@example.org:falsch", "x" * 3000])
+def test_altered_unsubscribe_link_gets_a_german_400(client, db, token):
+    subscriber("a@example.org")
+    response = client.post(f"/presse/abbestellen/{token}/")
+    assert response.status_code == 400
+    assert "Dieser Link zum Abbestellen ist ungültig" in response.content.decode()
+    assert Subscription.objects.exists()
+
+
+def test_staff_see_subscriptions_and_may_delete_but_not_add_them(staff_client, topics):
+    subscriber("liste@example.org", [topics["Regionalmarketing"]])
+    html = staff_client.get("/admin/contacts/subscription/").content.decode()
+    assert "liste@example.org" in html and "Regionalmarketing" in html
+    assert staff_client.get("/admin/contacts/subscription/add/").status_code == 403
+
+
+# send_release_alerts
+
+
+def run():
+    call_command("send_release_alerts")
+
+
+@pytest.fixture
+def readers(topics):
+    return {
+        "alle": subscriber("alle@example.org"),
+        "fachkraefte": subscriber("fachkraefte@example.org", [topics["Fachkräftesicherung"]]),
+        "marketing": subscriber("marketing@example.org", [topics["Regionalmarketing"]]),
+    }
+
+
+def test_new_release_goes_once_to_the_subscribers_of_its_topics(make_release, topics, readers):
+    release = make_release(
+        title="Abschluss in Helmstedt",
+        place="Helmstedt",
+        lead="Zwei Jahre Betriebsnachbarschaften.",
+        topics=[topics["Fachkräftesicherung"], topics["Berufsorientierung"]],
+    )
+    run()
+    run()
+    assert recipients() == ["alle@example.org", "fachkraefte@example.org"]
+
+    message = next(m for m in mail.outbox if m.to == ["fachkraefte@example.org"])
+    assert message.subject == "Pressemitteilung: Abschluss in Helmstedt"
+    assert "Helmstedt, 28. März 2022. Zwei Jahre Betriebsnachbarschaften." in message.body
+    assert f"https://presse.example.de{release.get_absolute_url()}" in message.body
+    assert "Themen abonniert haben: Fachkräftesicherung" in message.body
+    unsubscribe = link_in(message, "/presse/abbestellen/")
+    assert message.extra_headers["List-Unsubscribe"] == f"<https://presse.example.de{unsubscribe}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert AlertDelivery.objects.filter(sent_at__isnull=False).count() == 2
+
+
+def test_unsubscribe_link_in_an_alert_works(client, make_release, readers):
+    make_release()
+    run()
+    message = next(m for m in mail.outbox if m.to == ["alle@example.org"])
+    client.post(link_in(message, "/presse/abbestellen/"))
+    assert not Subscription.objects.filter(email="alle@example.org").exists()
+    make_release()
+    mail.outbox.clear()
+    run()
+    assert "alle@example.org" not in recipients()
+
+
+def test_embargoed_release_is_not_sent_before_its_time_and_once_after(make_release, readers):
+    moment = timezone.now() + datetime.timedelta(hours=5)
+    make_release(title="Unter Sperrfrist", publish_at=moment)
+    with time_machine.travel(moment - datetime.timedelta(seconds=1), tick=False):
+        run()
+        assert mail.outbox == []
+    with time_machine.travel(moment + datetime.timedelta(seconds=30), tick=False):
+        run()
+        run()
+    assert recipients() == ["alle@example.org"]
+    assert mail.outbox[0].subject == "Pressemitteilung: Unter Sperrfrist"
+
+
+def test_draft_is_never_sent(make_release, readers):
+    make_release(status=PressRelease.Status.DRAFT, publish_at=None)
+    make_release(status=PressRelease.Status.DRAFT)  # even with a past publish_at
+    run()
+    assert mail.outbox == []
+    assert not AlertDelivery.objects.exists()
+
+
+def test_withdrawn_release_is_not_sent(make_release, readers):
+    release = make_release()
+    release.status = PressRelease.Status.DRAFT
+    release.save()
+    run()
+    assert mail.outbox == []
+
+
+def test_archive_and_releases_from_before_a_subscription_are_not_sent(make_release, topics):
+    make_release(publish_at=timezone.now() - datetime.timedelta(days=4))  # outside the window
+    before = make_release(publish_at=timezone.now() - datetime.timedelta(hours=2))
+    subscriber("neu@example.org", confirmed_at=before.publish_at + datetime.timedelta(minutes=1))
+    run()
+    assert mail.outbox == []
+    make_release()  # public an hour ago, after the subscription
+    run()
+    assert recipients() == ["neu@example.org"]
+
+
+class DownBackend(BaseEmailBackend):
+    """A mail server that cannot be reached."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nothing listens there once the probe is closed
+
+
+@pytest.mark.parametrize("server", ["disconnects", "refuses connections"])
+def test_failing_mail_server_loses_no_alert(make_release, readers, settings, server):
+    make_release(title="Wichtige Meldung")
+    if server == "disconnects":
+        settings.EMAIL_BACKEND = "tests.test_alerts.DownBackend"
+    else:  # Django's real SMTP backend against a port where no server listens
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+    with pytest.raises(CommandError, match="Mailserver nicht erreichbar"):
+        run()
+    pending = AlertDelivery.objects.get()
+    assert pending.sent_at is None and pending.claimed_until is None
+    assert pending.attempts == 1 and pending.last_error
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    run()
+    run()
+    assert recipients() == ["alle@example.org"]
+    assert mail.outbox[0].subject == "Pressemitteilung: Wichtige Meldung"
+
+
+class RefusingBackend(LocmemBackend):
+    """Refuses one address, delivers the others."""
+
+    def send_messages(self, messages):
+        if messages[0].to == ["fachkraefte@example.org"]:
+            raise smtplib.SMTPRecipientsRefused({"fachkraefte@example.org": (550, b"unknown")})
+        return super().send_messages(messages)
+
+
+def test_a_refused_address_does_not_hold_up_the_others(make_release, topics, readers, settings):
+    make_release(topics=[topics["Fachkräftesicherung"]])
+    settings.EMAIL_BACKEND = "tests.test_alerts.RefusingBackend"
+    run()
+    assert recipients() == ["alle@example.org"]
+    refused = AlertDelivery.objects.get(subscription=readers["fachkraefte"])
+    assert refused.sent_at is None and refused.attempts == 1  # tried again next run
+
+
+class OverlappingBackend(LocmemBackend):
+    """While the first run sends its first mail, a second run starts and runs to its end."""
+
+    overlapped = False
+
+    def send_messages(self, messages):
+        if not OverlappingBackend.overlapped:
+            OverlappingBackend.overlapped = True
+            call_command("send_release_alerts")
+        return super().send_messages(messages)
+
+
+def test_overlapping_runs_send_no_mail_twice(make_release, topics, readers, settings):
+    make_release(topics=[topics["Fachkräftesicherung"]])
+    make_release(topics=[topics["Regionalmarketing"]])
+    settings.EMAIL_BACKEND = "tests.test_alerts.OverlappingBackend"
+    OverlappingBackend.overlapped = False
+    run()
+    assert OverlappingBackend.overlapped
+    assert recipients() == [
+        "alle@example.org",
+        "alle@example.org",
+        "fachkraefte@example.org",
+        "marketing@example.org",
+    ]
+    assert AlertDelivery.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_a_run_that_died_while_sending_is_taken_over_later(make_release, readers):
+    release = make_release()
+    run_that_died = AlertDelivery.objects.create(release=release, subscription=readers["alle"])
+    assert run_that_died.claim()
+    run()
+    assert mail.outbox == []  # still claimed: it may be on its way
+    with time_machine.travel(timezone.now() + AlertDelivery.CLAIM_FOR + datetime.timedelta(1)):
+        run()
+    assert recipients() == ["alle@example.org"]
+
+
+def test_alerts_need_the_site_address(make_release, readers, settings):
+    settings.SITE_URL = ""
+    make_release()
+    with pytest.raises(CommandError, match="DJANGO_SITE_URL"):
+        run()
+
+
+class SlowBackend(LocmemBackend):
+    """Takes a moment per mail and notes which run (thread) sent it."""
+
+    senders = []
+
+    def send_messages(self, messages):
+        time.sleep(0.01)
+        SlowBackend.senders.append(threading.current_thread().name)
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_time_on_postgresql_send_each_mail_once(make_release, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs real concurrent connections; the SQLite test database is in memory")
+    settings.EMAIL_BACKEND = "tests.test_alerts.SlowBackend"
+    SlowBackend.senders = []
+    for number in range(30):
+        subscriber(f"leser{number}@example.org")
+    make_release()
+    make_release()
+    errors = []
+
+    def worker():
+        try:
+            run()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(mail.outbox) == 60
+    assert len({(m.subject, m.to[0]) for m in mail.outbox}) == 60  # no pair twice
+    assert len(set(SlowBackend.senders)) > 1  # the runs did overlap
+
+
+def test_staff_see_which_alerts_went_out(staff_client, make_release, readers):
+    make_release(title="Versandte Meldung")
+    run()
+    html = staff_client.get("/admin/releases/alertdelivery/").content.decode()
+    assert "Versandte Meldung" in html and "alle@example.org" in html
+    assert (
+        staff_client.get("/admin/releases/alertdelivery/?sent_at__isnull=True").status_code == 200
+    )
+
+
+def test_subscribe_page_query_count_does_not_grow_with_topics(client, db):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(SUBSCRIBE_URL).status_code == 200
+        return len(queries)
+
+    Topic.objects.create(name="Eins")
+    few = count()
+    for number in range(10):
+        Topic.objects.create(name=f"Thema {number}")
+    assert count() == few <= 2
