@@ -242,7 +242,7 @@ def test_preview_has_no_canonical_or_social_metadata(staff_client, make_release,
 
 
 def test_absolute_addresses_say_https_behind_a_tls_proxy(client, make_release, settings):
-    """With DJANGO_BEHIND_TLS_PROXY=1 the settings trust the proxy's X-Forwarded-Proto."""
+    """With DJANGO_BEHIND_PROXY=1 the settings trust the proxy's X-Forwarded-Proto."""
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.ALLOWED_HOSTS = ["presse.example.de"]
     proxied = {"host": "presse.example.de", "x-forwarded-proto": "https"}

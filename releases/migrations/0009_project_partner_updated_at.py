@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0007_merge_0004_search_vector_0006_alerts'),
+        ('releases', '0008_merge_security_with_newsroom'),
     ]
 
     operations = [
