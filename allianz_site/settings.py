@@ -40,10 +40,6 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-# Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto, so that absolute URLs
-# (feeds, sitemap, canonical links, OpenGraph) say https.
-if env_bool("DJANGO_BEHIND_TLS_PROXY"):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -234,7 +230,8 @@ LOGGING = {
 # HTTPS: on by default in production. It redirects plain HTTP, marks cookies Secure and gives them
 # the __Host- prefix (the browser then refuses them from a sub-domain or over HTTP).
 HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
-# Behind a reverse proxy (nginx) that terminates TLS: trust its X-Forwarded-Proto, and take the
+# Behind a reverse proxy (nginx) that terminates TLS: trust its X-Forwarded-Proto (so absolute
+# addresses in feeds, sitemap and canonical links say https), and take the
 # client address for the login throttle from the last hop of X-Forwarded-For. Only switch this on
 # when the proxy sets both headers itself (and overwrites whatever the client sent).
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")

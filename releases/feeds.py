@@ -3,6 +3,7 @@ RSS 2.0 feeds of the public releases (Django's syndication framework):
 
     /presse/feed/                  all releases
     /presse/feed/thema/<slug>/     the releases of one topic
+    /presse/feed/projekt/<slug>/   the releases of one project (running or completed)
 
 Items carry title, link, publication time, the lead as description, the topics as categories and
 the first image as enclosure (with its size and MIME type). Like every public surface they list
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape, linebreaks
 
-from .models import PressRelease, Topic
+from .models import PressRelease, Project, Topic
 
 SITE_NAME = "Allianz für die Region"
 
@@ -91,16 +92,16 @@ class ReleaseFeed(Feed):
 
 
 class TopicReleaseFeed(ReleaseFeed):
-    """The releases of one topic. A feed per project (or partner) is the same class with
-    model = Project, release_filter = "projects", archive_parameter = "projekt"."""
+    """The releases of one topic. The feed of a project (or of a partner, should one be wanted)
+    is this class with other values for the four attributes."""
 
-    model = Topic
+    choices = Topic.objects.all()
     release_filter = "topics"  # how a release refers to the object
     archive_parameter = "thema"  # the archive filter that lists the same releases
     kind = "Thema"
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.model, slug=slug)
+        return get_object_or_404(self.choices, slug=slug)
 
     def title(self, obj):
         return f"Pressemitteilungen, {self.kind} {obj} – {SITE_NAME}"
@@ -116,3 +117,10 @@ class TopicReleaseFeed(ReleaseFeed):
 
     def releases(self, obj):
         return super().releases(obj).filter(**{self.release_filter: obj})
+
+
+class ProjectReleaseFeed(TopicReleaseFeed):
+    choices = Project.objects.public()
+    release_filter = "projects"
+    archive_parameter = "projekt"
+    kind = "Projekt"

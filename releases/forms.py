@@ -2,7 +2,7 @@ import re
 
 from django import forms
 
-from .models import Topic
+from .models import Partner, Project, Topic
 
 # Characters nobody types into a search box (NUL and the other C0 controls except tab/newline).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -15,8 +15,8 @@ class ReleaseFilterForm(forms.Form):
     form is sent to the address it is on. A filter that does not validate is shown with its error
     and left out; the page still lists the releases.
 
-    Adding a filter (for example `projekt` once projects exist) is a field here, a line in
-    `narrow`, and its facet counts in ReleaseArchiveView.get_context_data.
+    Adding a filter is a field here, a line in `narrow`, and its facet counts in
+    ReleaseArchiveView.facets (a choice of objects: one line there too).
     """
 
     q = forms.CharField(label="Suchbegriff", max_length=200, required=False)
@@ -28,6 +28,20 @@ class ReleaseFilterForm(forms.Form):
         error_messages={"invalid_choice": "Dieses Thema gibt es nicht (mehr)."},
     )
     ort = forms.CharField(label="Ort", max_length=120, required=False)
+    projekt = forms.ModelChoiceField(
+        label="Projekt",
+        queryset=Project.objects.public(),
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": "Dieses Projekt gibt es nicht (mehr)."},
+    )
+    partner = forms.ModelChoiceField(
+        label="Partner",
+        queryset=Partner.objects.all(),
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": "Diesen Partner gibt es nicht (mehr)."},
+    )
 
     def __init__(self, data=None, **kwargs):
         if data is not None:
@@ -51,6 +65,10 @@ class ReleaseFilterForm(forms.Form):
             releases = releases.filter(topics=values["thema"])
         if "ort" in values:
             releases = releases.in_place(values["ort"])
+        if "projekt" in values:
+            releases = releases.filter(projects=values["projekt"])
+        if "partner" in values:
+            releases = releases.filter(partners=values["partner"])
         return releases
 
 

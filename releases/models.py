@@ -641,6 +641,9 @@ class Partner(models.Model):
     order = models.PositiveIntegerField(
         "Reihenfolge", default=0, help_text="Kleinere Zahlen stehen weiter oben."
     )
+    updated_at = models.DateTimeField(
+        "Geändert am", auto_now=True, help_text="Für die Sitemap (lastmod)."
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -734,6 +737,9 @@ class Project(models.Model):
         verbose_name="Förderer und Unterstützer",
     )
     order = models.PositiveIntegerField("Reihenfolge", default=0)
+    updated_at = models.DateTimeField(
+        "Geändert am", auto_now=True, help_text="Für die Sitemap (lastmod)."
+    )
 
     objects = ProjectQuerySet.as_manager()
 

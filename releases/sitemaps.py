@@ -1,16 +1,19 @@
 """/sitemap.xml (django.contrib.sitemaps): the pages search engines should know, with lastmod.
 
-Projects, partners and the legal pages join with one entry each in `sitemaps` once they exist
-(e.g. "rechtliches": django.contrib.flatpages.sitemaps.FlatPageSitemap).
+The list pages, every public release, every public project, every partner and the legal pages.
+lastmod is the later of a page's own last change and that of the newest public release it lists
+(a release under embargo is saved before it appears, so its publication counts as a change).
+The legal pages are flatpages, which keep no time of change: they have no lastmod.
 """
 
+from django.contrib.flatpages.sitemaps import FlatPageSitemap
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from .models import PressRelease
+from .models import Partner, PressRelease, Project
 
 
 class RequestSitemap(Sitemap):
@@ -24,6 +27,23 @@ class RequestSitemap(Sitemap):
         return self.request.get_host()
 
 
+def latest(*moments):
+    return max((moment for moment in moments if moment), default=None)
+
+
+def release_change():
+    """The moment a release last changed on the public site: saved, or published if later."""
+    return Greatest("updated_at", "publish_at")
+
+
+def latest_release_change():
+    """Per project or partner: the latest change of its public releases (an aggregate)."""
+    return Max(
+        Greatest("releases__updated_at", "releases__publish_at"),
+        filter=Q(releases__in=PressRelease.objects.published()),
+    )
+
+
 class ReleaseSitemap(RequestSitemap):
     def items(self):
         return PressRelease.objects.published().only(
@@ -34,27 +54,64 @@ class ReleaseSitemap(RequestSitemap):
         return release.modified_at
 
 
+class ProjectSitemap(RequestSitemap):
+    def items(self):
+        projects = Project.objects.public().annotate(latest_release=latest_release_change())
+        return projects.order_by("name")
+
+    def lastmod(self, project):
+        return latest(project.updated_at, project.latest_release)
+
+
+class PartnerSitemap(RequestSitemap):
+    def items(self):
+        return Partner.objects.annotate(latest_release=latest_release_change()).order_by("name")
+
+    def lastmod(self, partner):
+        return latest(partner.updated_at, partner.latest_release)
+
+
 class PageSitemap(RequestSitemap):
-    """The pages that list releases: they change whenever a public release appears or changes."""
+    """The list pages: they change whenever what they list changes."""
 
     def items(self):
-        return ["releases:home", "releases:archive"]
+        return [
+            "releases:home",
+            "releases:archive",
+            "releases:projects",
+            "releases:shareholders",
+            "contacts:list",
+        ]
 
     def location(self, name):
         return reverse(name)
 
     def lastmod(self, name):
-        return self.latest_change
+        return self.latest_changes[name]
 
     @cached_property
-    def latest_change(self):
-        # One instance per request, so one query per request.
-        return PressRelease.objects.published().aggregate(
-            latest=Max(Greatest("updated_at", "publish_at"))
-        )["latest"]
+    def latest_changes(self):
+        # One instance per request, so these three queries run once per request.
+        releases = PressRelease.objects.published().aggregate(latest=Max(release_change()))
+        projects = Project.objects.public().aggregate(latest=Max("updated_at"))
+        partners = Partner.objects.filter(is_shareholder=True).aggregate(latest=Max("updated_at"))
+        return {
+            "releases:home": releases["latest"],
+            "releases:archive": releases["latest"],
+            "releases:projects": projects["latest"],
+            "releases:shareholders": partners["latest"],
+            "contacts:list": None,  # contacts keep no time of change
+        }
+
+
+class LegalPageSitemap(RequestSitemap, FlatPageSitemap):
+    """Impressum, Datenschutz, Barrierefreiheit (flatpages of this site)."""
 
 
 sitemaps = {
     "seiten": PageSitemap,
     "pressemitteilungen": ReleaseSitemap,
+    "projekte": ProjectSitemap,
+    "partner": PartnerSitemap,
+    "rechtliches": LegalPageSitemap,
 }

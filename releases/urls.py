@@ -25,6 +25,9 @@ urlpatterns = [
     path("presse/vorschau/<int:pk>/", views.ReleasePreviewView.as_view(), name="preview"),
     path("presse/feed/", feeds.ReleaseFeed.as_view(), name="feed"),
     path("presse/feed/thema/<slug:slug>/", feeds.TopicReleaseFeed.as_view(), name="topic_feed"),
+    path(
+        "presse/feed/projekt/<slug:slug>/", feeds.ProjectReleaseFeed.as_view(), name="project_feed"
+    ),
     path(f"{release}bild/<int:pk>/", views.image_download, name="image"),
     path(f"{release}pressepaket.zip", views.press_kit, name="press_kit"),
     path("presse/sperrfrist/<str:token>/", views.embargo_detail, name="embargo"),

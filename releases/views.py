@@ -74,8 +74,9 @@ class ReleaseArchiveView(ListView):
 
     Search and filters (ReleaseFilterForm) narrow the list; the year is the address itself. The
     month counts also count what matches the search and filters: the year navigation shows those
-    counts and the paginator takes its total from them. With the topic and place facets an archive
-    page costs six queries, seven with a topic chosen, whatever the number of releases.
+    counts and the paginator takes its total from them. With the facets (topic, place, project,
+    partner) an archive page costs seven queries, plus one to look up each chosen topic, project
+    or partner, whatever the number of releases.
     """
 
     template_name = "releases/archive.html"
@@ -147,15 +148,6 @@ class ReleaseArchiveView(ListView):
         (within the year or month shown, with the other filters and the search). One query each."""
         in_period = self.in_period(PressRelease.objects.published())
         values = self.form.values()
-        topics = list(
-            Topic.objects.filter(releases__in=self.form.narrow(in_period, skip="thema"))
-            .annotate(count=Count("releases"))
-            .order_by("name")
-        )
-        # A choice that nothing matches together with the rest stays visible, counted 0.
-        if "thema" in values and values["thema"] not in topics:
-            values["thema"].count = 0
-            topics = sorted([*topics, values["thema"]], key=lambda topic: sort_key(topic.name))
         places = self.form.narrow(in_period, skip="ort").place_counts()
         if "ort" in values and values["ort"] not in dict(places):
             places = sorted([*places, (values["ort"], 0)], key=lambda place: sort_key(place[0]))
@@ -163,9 +155,26 @@ class ReleaseArchiveView(ListView):
             "form": self.form,
             "filters": values,
             "query": values.get("q", ""),
-            "topic_facets": topics,
-            "place_facets": places,
+            "topic_facets": self.counted(Topic.objects.all(), "thema", in_period),
+            "place_facets": [{"slug": place, "name": place, "count": n} for place, n in places],
+            "project_facets": self.counted(Project.objects.public(), "projekt", in_period),
+            "partner_facets": self.counted(Partner.objects.all(), "partner", in_period),
         }
+
+    def counted(self, choices, name, in_period):
+        """Topics, projects or partners (related to releases as `releases`), each with `count`:
+        how many of `in_period` the filter `name` would list, with every other filter applied."""
+        counted = list(
+            choices.filter(releases__in=self.form.narrow(in_period, skip=name))
+            .annotate(count=Count("releases"))
+            .order_by("name")
+        )
+        chosen = self.form.values().get(name)
+        # A choice that nothing matches together with the rest stays visible, counted 0.
+        if chosen and chosen not in counted:
+            chosen.count = 0
+            counted = sorted([*counted, chosen], key=lambda choice: sort_key(choice.name))
+        return counted
 
 
 class ReleaseDetailView(DetailView):
@@ -382,7 +391,8 @@ def sitemap(request):
 
 
 def robots_txt(request):
-    """/robots.txt: crawlers keep out of the admin and the staff preview, and find the sitemap."""
+    """/robots.txt: crawlers keep out of the admin, the staff preview and the embargo links, and
+    find the sitemap."""
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
     return render(
         request,

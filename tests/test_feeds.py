@@ -1,4 +1,5 @@
-"""RSS feeds at /presse/feed/ and /presse/feed/thema/<slug>/, read with a real feed parser."""
+"""RSS feeds at /presse/feed/, /presse/feed/thema/<slug>/ and /presse/feed/projekt/<slug>/,
+read with a real feed parser."""
 
 import datetime
 import time
@@ -10,13 +11,35 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from releases.models import PressRelease, Topic
+from releases.models import PressRelease, Project, Topic
 
 ALL = "/presse/feed/"
 
 
 def topic_feed(topic):
     return f"/presse/feed/thema/{topic.slug}/"
+
+
+def project_feed(project):
+    return f"/presse/feed/projekt/{project.slug}/"
+
+
+@pytest.fixture
+def feed_url(topic, make_project):
+    """The address of each feed, for a release made with `about` (its topic and project)."""
+    project = make_project(name="Betriebsnachbarschaften")
+
+    def url(feed):
+        return {"all": ALL, "topic": topic_feed(topic), "project": project_feed(project)}[feed]
+
+    url.about = {"topics": [topic], "project": project}
+    return url
+
+
+def release_about(make_release, about, **fields):
+    release = make_release(topics=about["topics"], **fields)
+    release.projects.set([about["project"]])
+    return release
 
 
 def parse(client, url):
@@ -104,33 +127,62 @@ def test_unknown_topic_feed_is_a_german_404(client, db):
     assert "Diese Seite gibt es nicht" in response.content.decode()
 
 
-@pytest.mark.parametrize("feed", ["all", "topic"])
-def test_drafts_and_embargoed_releases_are_absent_from_the_feed(client, make_release, topic, feed):
-    make_release(title="Öffentlich", topics=[topic])
-    make_release(
-        title="Entwurf", topics=[topic], status=PressRelease.Status.DRAFT, publish_at=None, images=1
+def test_project_feed_lists_only_that_project(client, make_release, make_project):
+    project = make_project(name="Betriebsnachbarschaften")
+    other = make_project(name="Anderes Projekt")
+    make_release(title="Zum Projekt").projects.set([project, other])
+    make_release(title="Anderes Projekt").projects.set([other])
+    make_release(title="Ohne Projekt")
+    feed = parse(client, project_feed(project))
+    assert entry_titles(feed) == ["Zum Projekt"]
+    assert feed.feed.title == (
+        "Pressemitteilungen, Projekt Betriebsnachbarschaften – Allianz für die Region"
     )
-    make_release(
+    assert feed.feed.link == "http://testserver/presse/?projekt=betriebsnachbarschaften"
+
+
+def test_planned_project_has_no_feed(client, make_release, make_project):
+    planned = make_project(name="Geheimes Vorhaben", status=Project.Status.PLANNED)
+    make_release(title="Erwähnt es").projects.set([planned])
+    assert client.get(project_feed(planned)).status_code == 404
+
+
+FEEDS = ["all", "topic", "project"]
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+def test_drafts_and_embargoed_releases_are_absent_from_the_feed(
+    client, make_release, feed_url, feed
+):
+    release_about(make_release, feed_url.about, title="Öffentlich")
+    release_about(
+        make_release,
+        feed_url.about,
+        title="Entwurf",
+        status=PressRelease.Status.DRAFT,
+        publish_at=None,
+        images=1,
+    )
+    release_about(
+        make_release,
+        feed_url.about,
         title="Unter Sperrfrist",
-        topics=[topic],
         publish_at=timezone.now() + datetime.timedelta(hours=2),
         images=1,
     )
-    url = ALL if feed == "all" else topic_feed(topic)
-    response = client.get(url)
-    assert entry_titles(parse(client, url)) == ["Öffentlich"]
+    response = client.get(feed_url(feed))
+    assert entry_titles(parse(client, feed_url(feed))) == ["Öffentlich"]
     assert b"Sperrfrist" not in response.content and b"Entwurf" not in response.content
     assert b"/media/" not in response.content  # no image of theirs either
 
 
-@pytest.mark.parametrize("feed", ["all", "topic"])
-def test_embargoed_release_enters_the_feed_at_its_moment(client, make_release, topic, feed):
+@pytest.mark.parametrize("feed", FEEDS)
+def test_embargoed_release_enters_the_feed_at_its_moment(client, make_release, feed_url, feed):
     moment = timezone.now() + datetime.timedelta(hours=2)
-    make_release(title="Unter Sperrfrist", topics=[topic], publish_at=moment)
-    url = ALL if feed == "all" else topic_feed(topic)
-    assert entry_titles(parse(client, url)) == []
+    release_about(make_release, feed_url.about, title="Unter Sperrfrist", publish_at=moment)
+    assert entry_titles(parse(client, feed_url(feed))) == []
     with time_machine.travel(moment + datetime.timedelta(seconds=1)):
-        assert entry_titles(parse(client, url)) == ["Unter Sperrfrist"]
+        assert entry_titles(parse(client, feed_url(feed))) == ["Unter Sperrfrist"]
 
 
 def count_queries(client, url):
@@ -139,37 +191,54 @@ def count_queries(client, url):
     return len(queries)
 
 
-def test_feed_queries_do_not_grow_with_releases(client, make_release, topic):
+def test_feed_queries_do_not_grow_with_releases(client, make_release, feed_url):
     def add(count):
         for _ in range(count):
-            make_release(topics=[topic], images=2)
+            release_about(make_release, feed_url.about, images=2)
+
+    def counts():
+        return tuple(count_queries(client, feed_url(feed)) for feed in FEEDS)
 
     add(3)
     client.get(ALL)  # Django's feed view looks up the current Site once per process (cached)
-    few = (count_queries(client, ALL), count_queries(client, topic_feed(topic)))
+    few = counts()
     add(30)
-    many = (count_queries(client, ALL), count_queries(client, topic_feed(topic)))
-    # releases, their images, their topics; the topic feed first looks up its topic
-    assert few == many == (3, 4)
+    # releases, their images, their topics; topic and project feed first look up their object
+    assert few == counts() == (3, 4, 4)
 
 
-def test_pages_announce_the_feeds(client, make_release, topic):
+def test_pages_announce_the_feeds(client, make_release, topic, make_project):
+    project = make_project(name="Betriebsnachbarschaften")
     release = make_release(topics=[topic])
-    announce_all = (
-        '<link rel="alternate" type="application/rss+xml" '
-        'title="Pressemitteilungen – Allianz für die Region" href="/presse/feed/">'
-    )
-    announce_topic = (
-        '<link rel="alternate" type="application/rss+xml" '
-        'title="Pressemitteilungen, Thema Fachkräftesicherung" '
-        'href="/presse/feed/thema/fachkraeftesicherung/">'
-    )
-    for url in ["/", "/presse/", "/presse/2022/", release.get_absolute_url()]:
+    release.projects.set([project])
+
+    def announces(url, title, href):
         html = client.get(url).content.decode()
         head = html[: html.index("</head>")]
-        assert announce_all in head, url
+        link = f'<link rel="alternate" type="application/rss+xml" title="{title}" href="{href}">'
+        return link in head
+
+    everything = ("Pressemitteilungen – Allianz für die Region", "/presse/feed/")
+    by_topic = (
+        "Pressemitteilungen, Thema Fachkräftesicherung",
+        "/presse/feed/thema/fachkraeftesicherung/",
+    )
+    by_project = (
+        "Pressemitteilungen, Projekt Betriebsnachbarschaften",
+        "/presse/feed/projekt/betriebsnachbarschaften/",
+    )
+    for url in ["/", "/presse/", "/presse/2022/", "/projekte/", release.get_absolute_url()]:
+        assert announces(url, *everything), url
+    assert announces("/presse/?thema=fachkraeftesicherung", *by_topic)
+    assert announces("/presse/?projekt=betriebsnachbarschaften", *by_project)
+    assert announces(project.get_absolute_url(), *by_project)
+    assert announces(release.get_absolute_url(), *by_topic)
+    assert announces(release.get_absolute_url(), *by_project)
+    assert not announces("/presse/", *by_topic)
+    # And visible links, for people rather than feed readers.
     archive = client.get("/presse/?thema=fachkraeftesicherung").content.decode()
-    assert announce_topic in archive[: archive.index("</head>")]
     assert 'href="/presse/feed/thema/fachkraeftesicherung/" type="application/rss+xml"' in archive
-    detail = client.get(release.get_absolute_url()).content.decode()
-    assert announce_topic in detail[: detail.index("</head>")]
+    project_page = client.get(project.get_absolute_url()).content.decode()
+    assert 'href="/presse/feed/projekt/betriebsnachbarschaften/" type="application/rss+xml"' in (
+        project_page
+    )

@@ -1,5 +1,6 @@
-"""Filters on /presse/: topic and place (and the year, which is the archive's own address), each
-with its count, combined with each other and with the search; the address carries the state."""
+"""Filters on /presse/: topic, project, partner and place (and the year, which is the archive's
+own address), each with its count, combined with each other and with the search; the address
+carries the state."""
 
 import datetime
 import re
@@ -9,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from releases.models import PressRelease, Topic
+from releases.models import PressRelease, Project, Topic
 
 
 def page(client, url, params=None):
@@ -173,6 +174,53 @@ def test_unknown_topic_gets_a_german_error_and_the_list(client, archive):
     assert len(titles(html)) == 4
 
 
+@pytest.fixture
+def with_projects_and_partners(make_release, make_project, make_partner):
+    nachbarn = make_project(name="Betriebsnachbarschaften")
+    planned = make_project(name="Geheimes Vorhaben", status=Project.Status.PLANNED)
+    ihk = make_partner(name="IHK Lüneburg-Wolfsburg")
+    landkreis = make_partner(name="Landkreis Helmstedt")
+    first = make_release(title="Auftakt in Helmstedt", place="Helmstedt")
+    first.projects.set([nachbarn, planned])
+    first.partners.set([landkreis])
+    second = make_release(title="Abschluss in Helmstedt", place="Helmstedt")
+    second.projects.set([nachbarn])
+    second.partners.set([landkreis, ihk])
+    third = make_release(title="Kooperation mit der IHK", place="Wolfsburg")
+    third.partners.set([ihk])
+    make_release(title="Ohne Bezug", place="Wolfsburg")
+
+
+def test_project_and_partner_filters_with_counts(client, with_projects_and_partners):
+    html = page(client, "/presse/")
+    # A planned project is not public: it is no choice, and it counts nowhere.
+    assert options(html, "projekt") == ({"Betriebsnachbarschaften": 2}, [])
+    assert options(html, "partner") == (
+        {"IHK Lüneburg-Wolfsburg": 2, "Landkreis Helmstedt": 2},
+        [],
+    )
+    html = page(client, "/presse/", {"projekt": "betriebsnachbarschaften"})
+    assert sorted(titles(html)) == ["Abschluss in Helmstedt", "Auftakt in Helmstedt"]
+    assert options(html, "partner")[0] == {"IHK Lüneburg-Wolfsburg": 1, "Landkreis Helmstedt": 2}
+    assert options(html, "ort")[0] == {"Helmstedt": 2}
+    html = page(
+        client,
+        "/presse/",
+        {"projekt": "betriebsnachbarschaften", "partner": "ihk-lueneburg-wolfsburg"},
+    )
+    assert titles(html) == ["Abschluss in Helmstedt"]
+    assert options(html, "projekt") == ({"Betriebsnachbarschaften": 1}, ["Betriebsnachbarschaften"])
+    assert options(html, "partner")[1] == ["IHK Lüneburg-Wolfsburg"]
+
+
+def test_planned_project_or_unknown_partner_gets_a_german_error(client, with_projects_and_partners):
+    html = page(client, "/presse/", {"projekt": "geheimes-vorhaben", "partner": "niemand"})
+    assert "Dieses Projekt gibt es nicht (mehr)." in html
+    assert "Diesen Partner gibt es nicht (mehr)." in html
+    assert "Geheimes Vorhaben" not in html
+    assert len(titles(html)) == 4
+
+
 @pytest.mark.parametrize("place", ["Braunschweig (Stadt)", "[", ".*", "a\\", "x" * 121, "'"])
 def test_odd_places_are_harmless(client, archive, place):
     html = page(client, "/presse/", {"ort": place})
@@ -220,22 +268,27 @@ def count_queries(client, url, params):
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        # month counts, topic facet, place facet, the page, its topics
-        ({"q": "Mitteilung"}, 5),
-        ({"ort": "Braunschweig"}, 5),
-        # + looking up the chosen topic
-        ({"q": "Mitteilung", "thema": "thema-1", "ort": "Braunschweig"}, 6),
+        # month counts; facets for topic, project, partner, place; the page; its topics
+        ({"q": "Mitteilung"}, 7),
+        ({"ort": "Braunschweig"}, 7),
+        # + looking up each chosen topic, project, partner
+        ({"q": "Mitteilung", "thema": "thema-1", "ort": "Braunschweig"}, 8),
+        ({"thema": "thema-1", "projekt": "projekt-1", "partner": "partner-1"}, 10),
     ],
 )
 @pytest.mark.parametrize("url", ["/presse/", "/presse/2022/"])
 def test_filtered_pages_cost_the_same_queries_however_many_releases(
-    client, make_release, url, params, expected
+    client, make_release, make_project, make_partner, url, params, expected
 ):
     topics = [Topic.objects.create(name=f"Thema {number}") for number in range(3)]
+    projects = [make_project(name=f"Projekt {number}") for number in range(3)]
+    partners = [make_partner(name=f"Partner {number}") for number in range(3)]
 
     def add(count):
         for _ in range(count):
-            make_release(topics=topics, images=1)
+            release = make_release(topics=topics, images=1)
+            release.projects.set(projects)
+            release.partners.set(partners)
 
     add(3)
     few = count_queries(client, url, params)

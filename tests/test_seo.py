@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from releases.models import PressRelease
+from releases.models import EmbargoLink, PressRelease, Project
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -48,49 +48,91 @@ def json_ld(head_html):
     return json.loads(script)
 
 
-def test_sitemap_lists_pages_and_public_releases_with_lastmod(client, make_release):
-    older = make_release(title="Alt", release_date=datetime.date(2016, 1, 29))
-    newer = make_release(title="Neu")
-    urls = sitemap(client)
-    today = timezone.localdate().isoformat()
-    assert urls == {
-        "http://testserver/": today,
-        "http://testserver/presse/": today,
-        f"http://testserver{newer.get_absolute_url()}": today,
-        f"http://testserver{older.get_absolute_url()}": today,
+def at(day, hour=12):
+    """Travel to a moment (Europe/Berlin) while creating something."""
+    return time_machine.travel(timezone.make_aware(datetime.datetime(*day, hour)), tick=False)
+
+
+def test_sitemap_lists_every_public_page_with_lastmod(
+    client, make_release, make_project, make_partner
+):
+    with at((2024, 1, 5)):
+        shareholder = make_partner(name="IHK Braunschweig", is_shareholder=True)
+    with at((2024, 1, 10)):
+        project = make_project(name="Betriebsnachbarschaften")
+        make_project(name="Noch geplant", status=Project.Status.PLANNED)
+    with at((2024, 2, 1)):
+        release = make_release(title="Auftakt", release_date=datetime.date(2024, 2, 1))
+        release.projects.set([project])
+    with at((2024, 3, 1)):
+        mentioning = make_release(title="Erwähnung", release_date=datetime.date(2024, 3, 1))
+        mentioning.partners.set([shareholder])
+    site = "http://testserver"
+    assert sitemap(client) == {
+        f"{site}/": "2024-03-01",
+        f"{site}/presse/": "2024-03-01",
+        f"{site}/projekte/": "2024-01-10",
+        f"{site}/gesellschafter/": "2024-01-05",
+        f"{site}/pressekontakt/": None,
+        f"{site}{release.get_absolute_url()}": "2024-02-01",
+        f"{site}{mentioning.get_absolute_url()}": "2024-03-01",
+        # a project or partner page changes when one of its releases appears
+        f"{site}{project.get_absolute_url()}": "2024-02-01",
+        f"{site}{shareholder.get_absolute_url()}": "2024-03-01",
+        # flatpages keep no time of change
+        f"{site}/impressum/": None,
+        f"{site}/datenschutz/": None,
+        f"{site}/barrierefreiheit/": None,
     }
 
 
-def test_drafts_and_embargoed_releases_are_absent_from_the_sitemap(client, make_release):
-    make_release(title="Öffentlich")
-    draft = make_release(title="Entwurf", status=PressRelease.Status.DRAFT, publish_at=None)
-    moment = timezone.now() + datetime.timedelta(days=3)
-    embargoed = make_release(title="Sperrfrist", publish_at=moment)
-    urls = sitemap(client)
-    assert len(urls) == 3
+def test_drafts_and_embargoed_releases_are_absent_from_the_sitemap(
+    client, make_release, make_project
+):
+    with at((2024, 1, 10)):
+        project = make_project(name="Betriebsnachbarschaften")
+        make_release(title="Öffentlich")
+        draft = make_release(title="Entwurf", status=PressRelease.Status.DRAFT, publish_at=None)
+        moment = timezone.now() + datetime.timedelta(days=3)
+        embargoed = make_release(title="Sperrfrist", publish_at=moment)
+        for release in (draft, embargoed):
+            release.projects.set([project])
+    with at((2024, 1, 11)):
+        urls = sitemap(client)
+    release_urls = [url for url in urls if "/presse/20" in url]
+    assert len(release_urls) == 1
     for release in (draft, embargoed):
         assert f"http://testserver{release.get_absolute_url()}" not in urls
+    # Nor does the embargoed release show through its project's lastmod.
+    assert urls[f"http://testserver{project.get_absolute_url()}"] == "2024-01-10"
     # At its moment the release appears, modified when it was published (not when last saved).
     with time_machine.travel(moment + datetime.timedelta(minutes=1)):
         urls = sitemap(client)
-    assert urls[f"http://testserver{embargoed.get_absolute_url()}"] == (
-        timezone.localtime(moment).date().isoformat()
-    )
+    assert urls[f"http://testserver{embargoed.get_absolute_url()}"] == "2024-01-13"
+    assert urls[f"http://testserver{project.get_absolute_url()}"] == "2024-01-13"
 
 
-def test_sitemap_queries_do_not_grow_with_releases(client, make_release):
+def test_sitemap_queries_do_not_grow_with_releases(
+    client, make_release, make_project, make_partner
+):
     def count():
         with CaptureQueriesContext(connection) as queries:
             sitemap(client)
         return len(queries)
 
-    make_release(images=1)
+    def add(number):
+        for _ in range(number):
+            release = make_release(images=1)
+            release.projects.set([make_project()])
+            release.partners.set([make_partner()])
+
+    add(1)
     sitemap(client)  # Django's sitemap view looks up the current Site once per process (cached)
     few = count()
-    for _ in range(30):
-        make_release(images=1)
-    # the latest change for the list pages; count and page of releases (the sitemap paginates)
-    assert few == count() == 3
+    add(20)
+    # three aggregates for the list pages; count and page each of releases, projects, partners
+    # and legal pages (the sitemap paginates)
+    assert few == count() == 11
 
 
 def test_robots_txt_points_to_the_sitemap(client, db):
@@ -101,6 +143,7 @@ def test_robots_txt_points_to_the_sitemap(client, db):
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
     assert "Disallow: /presse/vorschau/" in lines
+    assert "Disallow: /presse/sperrfrist/" in lines  # embargo links
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
@@ -199,7 +242,7 @@ def test_preview_has_no_canonical_or_social_metadata(staff_client, make_release,
 
 
 def test_absolute_addresses_say_https_behind_a_tls_proxy(client, make_release, settings):
-    """With DJANGO_BEHIND_TLS_PROXY=1 the settings trust the proxy's X-Forwarded-Proto."""
+    """With DJANGO_BEHIND_PROXY=1 the settings trust the proxy's X-Forwarded-Proto."""
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.ALLOWED_HOSTS = ["presse.example.de"]
     proxied = {"host": "presse.example.de", "x-forwarded-proto": "https"}
@@ -212,3 +255,17 @@ def test_absolute_addresses_say_https_behind_a_tls_proxy(client, make_release, s
     assert 'url="https://presse.example.de/media/' in feed
     robots = client.get("/robots.txt", headers=proxied).content.decode()
     assert "Sitemap: https://presse.example.de/sitemap.xml" in robots
+
+
+def test_embargo_link_page_has_no_public_metadata(client, make_release):
+    """The page behind a secret embargo link must not name the public address, nor the
+    image files, to a crawler or a chat program that unfurls the link."""
+    release = make_release(publish_at=timezone.now() + datetime.timedelta(hours=1), images=1)
+    link = EmbargoLink.objects.create(release=release, recipient="Redaktion")
+    response = client.get(link.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    page = page[: page.index("</head>")]
+    assert "canonical" not in page and "og:" not in page and "twitter:" not in page
+    assert "ld+json" not in page and "/media/" not in page
+    assert '<meta name="robots" content="noindex, nofollow">' in page
