@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.flatpages import views as flatpages
 from django.urls import include, path
 
+from releases.views import robots_txt, sitemap
+
 admin.site.site_header = "Allianz für die Region – Pressebereich"
 admin.site.site_title = "Pressebereich"
 admin.site.index_title = "Verwaltung"
@@ -11,6 +13,8 @@ admin.site.index_title = "Verwaltung"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("ckeditor5/", include("django_ckeditor_5.urls")),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("", include("releases.urls")),
     path("", include("contacts.urls")),
     # The legal pages are flatpages, edited in the admin (created by releases/migrations/0003).

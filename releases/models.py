@@ -1,10 +1,13 @@
 import datetime
+import re
 import uuid
+from collections import Counter
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
@@ -18,6 +21,7 @@ from django_ckeditor_5.fields import CKEditor5Field
 
 from contacts.models import PressContact, Subscription
 
+from . import search
 from .renditions import MIME_TYPES, delete_renditions, make_renditions
 from .sanitize import sanitize_html
 from .slugs import slugify_de, unique_slug
@@ -85,6 +89,11 @@ class Topic(models.Model):
         super().save(*args, **kwargs)
 
 
+def dateline_places(dateline):
+    """The places of a dateline: "Braunschweig/ Wolfsburg" → {"Braunschweig", "Wolfsburg"}."""
+    return {place.strip() for place in dateline.split("/") if place.strip()}
+
+
 class PressReleaseQuerySet(models.QuerySet):
     def published(self):
         """The one publishing rule: published, and its moment has come. Every public page uses it."""
@@ -108,6 +117,49 @@ class PressReleaseQuerySet(models.QuerySet):
             .annotate(count=models.Count("pk"))
             .order_by("-year", "-month")
         )
+
+    def month_counts_matching(self, matching=None):
+        """`month_counts` with a fourth column: how many of those releases are in `matching`
+        (a QuerySet; None: all of them)."""
+        if matching is None:
+            return self.month_counts().annotate(matching=models.Count("pk"))
+        return self.month_counts().annotate(
+            matching=models.Count("pk", filter=models.Q(pk__in=matching.values("pk")))
+        )
+
+    def in_place(self, place):
+        """Releases whose dateline names `place`, alone or with others ("Braunschweig/Wolfsburg")."""
+        return self.filter(place__regex=rf"(^|/)\s*{re.escape(place)}\s*(/|$)")
+
+    def place_counts(self):
+        """(place, count) for every place in these datelines, by name; a joint dateline
+        ("Braunschweig/Wolfsburg") counts for each of its places. One query."""
+        counts = Counter()
+        rows = self.order_by().values_list("place").annotate(count=models.Count("pk"))
+        for dateline, count in rows:
+            for place in dateline_places(dateline):
+                counts[place] += count
+        return sorted(counts.items(), key=lambda item: search.sort_key(item[0]))
+
+    def search(self, text):
+        """Releases matching `text` (German full text on PostgreSQL, see releases/search.py)."""
+        return self.filter(search.matches(text, self.db))
+
+    def ranked(self, text):
+        """Most relevant first, each with a highlighted snippet (PostgreSQL; as is elsewhere)."""
+        if not search.is_available(self.db):
+            return self
+        return self.annotate(**search.rank_and_headline(text)).order_by(
+            "-search_rank", *self.model._meta.ordering
+        )
+
+    def update_search_vector(self):
+        """Recompute the stored search vector of these releases (PostgreSQL) in one UPDATE."""
+        if search.is_available(self.db):
+            self.update(search_vector=search.document_vector())
+
+
+SEARCHABLE_FIELDS = {field for field, _weight in search.WEIGHTED_FIELDS}
 
 
 class PressRelease(models.Model):
@@ -174,6 +226,12 @@ class PressRelease(models.Model):
     )
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
     updated_at = models.DateTimeField("Geändert am", auto_now=True)
+    search_vector = SearchVectorField(
+        "Suchindex",
+        null=True,
+        editable=False,
+        help_text="Volltext für die Suche, beim Speichern neu berechnet (nur PostgreSQL).",
+    )
 
     objects = PressReleaseQuerySet.as_manager()
 
@@ -184,6 +242,8 @@ class PressRelease(models.Model):
         ordering = ["-release_date", "-publish_at", "-pk"]
         verbose_name = "Pressemitteilung"
         verbose_name_plural = "Pressemitteilungen"
+        # The GIN index on search_vector (release_search_idx) exists on PostgreSQL only; migration
+        # 0004 creates it there, so it is not declared here.
         indexes = [
             models.Index(fields=["status", "publish_at"], name="release_visibility_idx"),
             models.Index(
@@ -211,6 +271,9 @@ class PressRelease(models.Model):
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or SEARCHABLE_FIELDS.intersection(update_fields):
+            PressRelease.objects.using(self._state.db).filter(pk=self.pk).update_search_vector()
 
     def get_absolute_url(self):
         return reverse("releases:detail", kwargs=self.url_kwargs())
@@ -254,6 +317,18 @@ class PressRelease(models.Model):
             .filter(models.Q(projects__in=projects) | models.Q(topics__in=topics))
             .distinct()[:limit]
         )
+
+    @property
+    def modified_at(self):
+        """When the public page last changed: its last save, or its publication if that came
+        later (a release under embargo is saved before it appears)."""
+        return max(moment for moment in [self.updated_at, self.publish_at] if moment)
+
+    @property
+    def search_snippet(self):
+        """In a list of search hits (PostgreSQL): the passage with the words marked, as HTML."""
+        headline = getattr(self, "search_headline", None)
+        return search.highlight(headline) if headline else None
 
     def get_press_kit_url(self):
         return reverse("releases:press_kit", kwargs=self.url_kwargs())

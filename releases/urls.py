@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.views.generic import TemplateView
 
-from . import views
+from . import feeds, views
 from .converters import FourDigitYearConverter, TwoDigitConverter
 
 register_converter(FourDigitYearConverter, "yyyy")
@@ -23,6 +23,8 @@ urlpatterns = [
     path(release, views.ReleaseDetailView.as_view(), name="detail"),
     path(f"{release}anhang/<int:pk>/", views.attachment_download, name="attachment"),
     path("presse/vorschau/<int:pk>/", views.ReleasePreviewView.as_view(), name="preview"),
+    path("presse/feed/", feeds.ReleaseFeed.as_view(), name="feed"),
+    path("presse/feed/thema/<slug:slug>/", feeds.TopicReleaseFeed.as_view(), name="topic_feed"),
     path(f"{release}bild/<int:pk>/", views.image_download, name="image"),
     path(f"{release}pressepaket.zip", views.press_kit, name="press_kit"),
     path("presse/sperrfrist/<str:token>/", views.embargo_detail, name="embargo"),

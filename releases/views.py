@@ -7,9 +7,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -23,7 +24,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from contacts.models import PressContact, Subscription
 
-from .forms import SubscriptionForm
+from .forms import ReleaseFilterForm, SubscriptionForm
 from .models import (
     EmbargoLink,
     Partner,
@@ -37,12 +38,15 @@ from .models import (
     Topic,
 )
 from .presskit import build_press_kit
+from .search import sort_key
+from .sitemaps import sitemaps
 
 logger = logging.getLogger(__name__)
 
 
 def public_releases():
-    return PressRelease.objects.published().prefetch_related("topics")
+    # The search vector is for the database only: lists do not fetch it.
+    return PressRelease.objects.published().defer("search_vector").prefetch_related("topics")
 
 
 class HomeView(ListView):
@@ -58,7 +62,12 @@ class ReleaseArchiveView(ListView):
 
     One ListView rather than Django's date-based views: those add a query for their date list,
     while here a single aggregate (`month_counts`) gives the year and month navigation with counts
-    and tells whether a year or month exists at all. Every archive page costs four queries.
+    and tells whether a year or month exists at all.
+
+    Search and filters (ReleaseFilterForm) narrow the list; the year is the address itself. The
+    month counts also count what matches the search and filters: the year navigation shows those
+    counts and the paginator takes its total from them. With the topic and place facets an archive
+    page costs six queries, seven with a topic chosen, whatever the number of releases.
     """
 
     template_name = "releases/archive.html"
@@ -69,34 +78,82 @@ class ReleaseArchiveView(ListView):
     def get(self, request, *args, **kwargs):
         self.year = kwargs.get("year")
         self.month = kwargs.get("month")
-        self.month_counts = list(PressRelease.objects.published().month_counts())
+        self.form = ReleaseFilterForm(request.GET)
+        self.form.is_valid()  # a field that does not validate shows its error and is left out
+        published = PressRelease.objects.published()
+        matching = self.form.narrow(published) if self.form.values() else None
+        self.month_counts = list(published.month_counts_matching(matching))
         if self.year is not None and not any(
             year == self.year and (self.month is None or month == self.month)
-            for year, month, _count in self.month_counts
+            for year, month, _count, _matching in self.month_counts
         ):
             raise Http404("Für diesen Zeitraum gibt es keine Pressemitteilungen.")
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):
-        releases = public_releases()
+    def in_period(self, releases):
         if self.year is not None:
             releases = releases.filter(release_date__year=self.year)
         if self.month is not None:
             releases = releases.filter(release_date__month=self.month)
         return releases
 
+    def get_queryset(self):
+        releases = self.form.narrow(self.in_period(public_releases()))
+        if "q" in self.form.values():
+            releases = releases.ranked(self.form.values()["q"])
+        return releases
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        # The month counts already say how many releases match: no separate COUNT query.
+        paginator.count = sum(
+            matching
+            for year, month, _count, matching in self.month_counts
+            if self.year in (None, year) and self.month in (None, month)
+        )
+        return paginator
+
     def get_context_data(self, **kwargs):
         years = {}
-        for year, month, count in self.month_counts:
+        for year, month, _count, matching in self.month_counts:
+            if not matching and year != self.year:
+                continue
             entry = years.setdefault(year, {"year": year, "count": 0, "months": []})
-            entry["count"] += count
-            entry["months"].append({"date": datetime.date(year, month, 1), "count": count})
+            entry["count"] += matching
+            if matching or month == self.month:
+                entry["months"].append({"date": datetime.date(year, month, 1), "count": matching})
         return super().get_context_data(
             archive_years=list(years.values()),
             year=self.year,
-            month=datetime.date(self.year, self.month, 1) if self.month else None,
+            month=datetime.date(self.year, self.month, 1) if self.month is not None else None,
+            **self.facets(),
             **kwargs,
         )
+
+    def facets(self):
+        """The filters' choices, each with its count: what the list would hold with that choice
+        (within the year or month shown, with the other filters and the search). One query each."""
+        in_period = self.in_period(PressRelease.objects.published())
+        values = self.form.values()
+        topics = list(
+            Topic.objects.filter(releases__in=self.form.narrow(in_period, skip="thema"))
+            .annotate(count=Count("releases"))
+            .order_by("name")
+        )
+        # A choice that nothing matches together with the rest stays visible, counted 0.
+        if "thema" in values and values["thema"] not in topics:
+            values["thema"].count = 0
+            topics = sorted([*topics, values["thema"]], key=lambda topic: sort_key(topic.name))
+        places = self.form.narrow(in_period, skip="ort").place_counts()
+        if "ort" in values and values["ort"] not in dict(places):
+            places = sorted([*places, (values["ort"], 0)], key=lambda place: sort_key(place[0]))
+        return {
+            "form": self.form,
+            "filters": values,
+            "query": values.get("q", ""),
+            "topic_facets": topics,
+            "place_facets": places,
+        }
 
 
 class ReleaseDetailView(DetailView):
@@ -273,6 +330,24 @@ class PartnerDetailView(SingleObjectMixin, ListView):
         )
         context["releases"] = context["object_list"]  # the current page
         return context
+
+
+def sitemap(request):
+    """/sitemap.xml: Django's sitemap view, with sitemaps that know this request's host."""
+    return sitemap_views.sitemap(
+        request, {name: sitemap_class(request) for name, sitemap_class in sitemaps.items()}
+    )
+
+
+def robots_txt(request):
+    """/robots.txt: crawlers keep out of the admin and the staff preview, and find the sitemap."""
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": sitemap_url},
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def download_response(field_file, filename):

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contacts', '0002_subscription'),
-        ('releases', '0006_alerts'),
+        ('releases', '0007_alerts'),
     ]
 
     operations = [
