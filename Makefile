@@ -29,6 +29,10 @@ test: install
 	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-insecure-key-for-checks-only}"; \
 	$(BIN)/python manage.py check && \
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	# The deployment check with production-like variables (HTTPS behind nginx, a random key).
+	DJANGO_DEBUG=0 DJANGO_HTTPS=1 DJANGO_BEHIND_PROXY=1 DJANGO_ALLOWED_HOSTS=presse.example.de \
+	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/pytest
 
 format: install

@@ -7,9 +7,11 @@ and DATABASE_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,19 +57,27 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_ckeditor_5",
+    "axes",
+    "reversion",
     "contacts",
     "releases",
 ]
 
 MIDDLEWARE = [
+    "allianz_site.middleware.MalformedBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Security headers on every response, static files and error pages included (docs/security.md).
+    "allianz_site.middleware.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allianz_site.middleware.StaffSessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "allianz_site.urls"
@@ -201,6 +211,8 @@ CKEDITOR_5_CONFIGS = {
     }
 }
 CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
+# Uploads from the editor go through releases.views.editor_image_upload (checked, metadata removed).
+CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "editor_image_upload"
 CKEDITOR_5_FILE_STORAGE = "releases.storage.EditorUploadStorage"
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png", "webp"]
 CKEDITOR_5_MAX_FILE_SIZE = 10  # MB
@@ -211,3 +223,127 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# --- Security (docs/security.md explains each measure and how to operate it) -------------------
+
+# HTTPS: on by default in production. It redirects plain HTTP, marks cookies Secure and gives them
+# the __Host- prefix (the browser then refuses them from a sub-domain or over HTTP).
+HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
+# Behind a reverse proxy (nginx) that terminates TLS: trust its X-Forwarded-Proto, and take the
+# client address for the login throttle from the last hop of X-Forwarded-For. Only switch this on
+# when the proxy sets both headers itself (and overwrites whatever the client sent).
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+SECURE_SSL_REDIRECT = HTTPS
+# HSTS ramp (docs/security.md): 300 → 86400 → 604800 → 2592000 → 63072000 (two years, the default).
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "63072000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
+SESSION_COOKIE_HTTPONLY = True
+# CKEditor 5 falls back to the form's csrfmiddlewaretoken when it cannot read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# Messages live in the session: no extra, unprefixed cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Content-Security-Policy (django-csp 4). Public pages: only our own files, no inline script or
+# style; a script that must be inline gets the per-request nonce ({{ request.csp_nonce }}).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "upgrade-insecure-requests": HTTPS,
+    }
+}
+# The admin (and CKEditor 5's upload endpoint) get their own, looser but explicit policy:
+# CKEditor 5 injects <style> elements and style attributes while editing, and previews uploads
+# as blob:/data: images. Still no inline script, no eval, no other host.
+ADMIN_URL_PREFIXES = ["/admin/", "/ckeditor5/"]
+ADMIN_CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
+
+# Staff sessions: 30 minutes idle (the cookie age, renewed by every request), 8 hours at most
+# from the login (StaffSessionLimitMiddleware). Logging out ends all of the user's sessions; a new
+# password ends the others (Django's session auth hash). Sessions are stored with their user
+# (releases/sessions.py) so that they can be found.
+SESSION_ENGINE = "releases.sessions"
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_MAX_LIFETIME = 8 * 60 * 60
+
+# Login throttling (django-axes): five failures for the same user name from the same address lock
+# that combination for 15 minutes; a stranger elsewhere cannot lock a colleague out. Every failure
+# is stored (admin: Axes → Zugriffsfehlschläge), every login too. Unlock: docs/security.md.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_RESET_ON_SUCCESS = True
+# The lock ends 15 minutes after the fifth failure, as the lockout page says; tries meanwhile do not
+# extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_CLIENT_IP_CALLABLE = "allianz_site.middleware.client_ip"
+
+# Cache: local memory by default; Redis in production (DJANGO_REDIS_URL=redis://127.0.0.1:6379/0).
+# The Redis backend is fail-safe: when Redis is away, reads miss and writes are dropped, pages are
+# served from the database.
+REDIS_URL = os.environ.get("DJANGO_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "allianz_site.cache.FailSafeRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.flatpages import views as flatpages
 from django.urls import include, path
 
-from releases.views import robots_txt, sitemap
+from releases.views import editor_image_upload, robots_txt, sitemap
 
 admin.site.site_header = "Allianz für die Region – Pressebereich"
 admin.site.site_title = "Pressebereich"
@@ -12,6 +12,8 @@ admin.site.index_title = "Verwaltung"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Our checked upload first; the widget is told its name (CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME).
+    path("ckeditor5/image_upload/", editor_image_upload, name="editor_image_upload"),
     path("ckeditor5/", include("django_ckeditor_5.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
@@ -30,3 +32,5 @@ urlpatterns = [
 
 # In development Django serves uploads; in production the web server in front does (README).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler500 = "allianz_site.errors.server_error"

@@ -1,14 +1,19 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.functions import ExtractYear
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django_ckeditor_5.widgets import CKEditor5Widget
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from contacts.models import PressContact
 
@@ -79,14 +84,18 @@ class ReleaseYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(PressRelease)
-class PressReleaseAdmin(admin.ModelAdmin):
+class PressReleaseAdmin(VersionAdmin):
+    """With edit history (django-reversion): "Änderungsgeschichte" on a release shows who changed
+    what and restores any version, with its images and attachments; "Gelöschte …
+    wiederherstellen" on the list brings back a deleted one."""
+
     list_display = ["title", "status_label", "publish_at", "release_date"]
     list_filter = ["status", "topics", ReleaseYearFilter]
     search_fields = ["title", "subtitle", "lead", "place"]
     date_hierarchy = "release_date"
     filter_horizontal = ["topics", "contacts"]
     inlines = [ReleaseImageInline, ReleaseAttachmentInline, EmbargoLinkInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "withdraw"]
     fieldsets = [
         (
             None,
@@ -104,7 +113,41 @@ class PressReleaseAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Once saved, the slug is part of a permanent address.
-        return ["slug"] if obj else []
+        readonly = ["slug"] if obj else []
+        if not self.has_publish_permission(request):
+            # Redaktion writes drafts and may suggest a time; publishing is Chefredaktion's.
+            readonly.append("status")
+            if obj and obj.status != PressRelease.Status.DRAFT:
+                readonly.append("publish_at")
+        return readonly
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("releases.publish_pressrelease")
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        current = self.get_object(request, unquote(object_id))
+        self.check_restore_keeps_publishing_state(request, version_id, current)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        self.check_restore_keeps_publishing_state(request, version_id, current=None)
+        return super().recover_view(request, version_id, extra_context)
+
+    def check_restore_keeps_publishing_state(self, request, version_id, current):
+        """Restoring a version must not publish, move or unpublish for someone who may not."""
+        if self.has_publish_permission(request):
+            return
+        old = get_object_or_404(Version, pk=version_id).field_dict
+
+        def state(status, publish_at):
+            return (status,) if status == PressRelease.Status.DRAFT else (status, publish_at)
+
+        now = state(current.status, current.publish_at) if current else state("draft", None)
+        if state(old["status"], old["publish_at"]) != now:
+            raise PermissionDenied(
+                "Diese Fassung hat einen anderen Veröffentlichungsstand; "
+                "wiederherstellen darf sie nur die Chefredaktion."
+            )
 
     def view_on_site(self, obj):
         return reverse("releases:preview", kwargs={"pk": obj.pk})
@@ -138,7 +181,10 @@ class PressReleaseAdmin(admin.ModelAdmin):
             return f"Sperrfrist bis {moment} Uhr"
         return obj.get_status_display()
 
-    @admin.action(description="Ausgewählte veröffentlichen (eine Sperrfrist bleibt bestehen)")
+    @admin.action(
+        description="Ausgewählte veröffentlichen (eine Sperrfrist bleibt bestehen)",
+        permissions=["publish"],
+    )
     def publish(self, request, queryset):
         for release in queryset:
             release.status = PressRelease.Status.PUBLISHED
@@ -147,7 +193,7 @@ class PressReleaseAdmin(admin.ModelAdmin):
             request, f"{len(queryset)} Mitteilung(en) veröffentlicht.", messages.SUCCESS
         )
 
-    @admin.action(description="Ausgewählte zurückziehen (wieder Entwurf)")
+    @admin.action(description="Ausgewählte zurückziehen (wieder Entwurf)", permissions=["publish"])
     def unpublish(self, request, queryset):
         for release in queryset:
             release.status = PressRelease.Status.DRAFT
@@ -156,9 +202,26 @@ class PressReleaseAdmin(admin.ModelAdmin):
             request, f"{len(queryset)} Mitteilung(en) zurückgezogen.", messages.SUCCESS
         )
 
+    @admin.action(
+        description="Ausgewählte öffentlich zurückziehen (Adresse bleibt mit Hinweis erreichbar)",
+        permissions=["publish"],
+    )
+    def withdraw(self, request, queryset):
+        withdrawn = 0
+        for release in queryset.exclude(status=PressRelease.Status.DRAFT):
+            release.status = PressRelease.Status.WITHDRAWN
+            release.save()
+            withdrawn += 1
+        self.message_user(
+            request,
+            f"{withdrawn} Mitteilung(en) zurückgezogen; ihre Adressen melden das jetzt. "
+            "Entwürfe bleiben unverändert.",
+            messages.SUCCESS,
+        )
+
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(VersionAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
 

@@ -19,11 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
 
+from allianz_site.uploads import CleanImageField, validate_attachment_content
 from contacts.models import PressContact, Subscription
 
 from . import search
 from .renditions import MIME_TYPES, delete_renditions, make_renditions
 from .sanitize import sanitize_html
+from .sessions import LoginSession  # noqa: F401  (the session model, see SESSION_ENGINE)
 from .slugs import slugify_de, unique_slug
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
@@ -99,6 +101,12 @@ class PressReleaseQuerySet(models.QuerySet):
         """The one publishing rule: published, and its moment has come. Every public page uses it."""
         return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def withdrawn(self):
+        """Withdrawn after they had been public: their addresses answer 410 Gone."""
+        return self.filter(
+            status=PressRelease.Status.WITHDRAWN, publish_at__lte=models.F("withdrawn_at")
+        )
+
     def scheduled(self):
         """Published, but still under embargo (Sperrfrist)."""
         return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=timezone.now())
@@ -166,6 +174,7 @@ class PressRelease(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Entwurf"
         PUBLISHED = "published", "Veröffentlicht"
+        WITHDRAWN = "withdrawn", "Zurückgezogen"
 
     title = models.CharField("Titel", max_length=255)
     subtitle = models.CharField("Untertitel", max_length=255, blank=True)
@@ -210,13 +219,27 @@ class PressRelease(models.Model):
         verbose_name="Pressekontakte",
         help_text="Leer gelassen, erhält die Mitteilung beim Speichern den ersten aktiven Kontakt.",
     )
-    status = models.CharField("Status", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        "Status",
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Zurückgezogen: nicht mehr öffentlich; die Adresse bleibt erreichbar und meldet, "
+        "dass die Mitteilung zurückgezogen wurde (statt „Seite nicht gefunden“).",
+    )
     publish_at = models.DateTimeField(
         "Veröffentlichen ab",
         null=True,
         blank=True,
         help_text="Leer lassen = sofort beim Veröffentlichen. Ein Zeitpunkt in der Zukunft ist "
         "eine Sperrfrist: Die Mitteilung erscheint erst dann, ganz von selbst.",
+    )
+    withdrawn_at = models.DateTimeField(
+        "Zurückgezogen am",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Wird beim Zurückziehen gesetzt; die Adresse antwortet dann mit „410 Gone“.",
     )
     correction_note = models.CharField(
         "Korrekturhinweis",
@@ -244,6 +267,10 @@ class PressRelease(models.Model):
         verbose_name_plural = "Pressemitteilungen"
         # The GIN index on search_vector (release_search_idx) exists on PostgreSQL only; migration
         # 0004 creates it there, so it is not declared here.
+        # The role "Chefredaktion" has it (releases/roles.py); the admin enforces it.
+        permissions = [
+            ("publish_pressrelease", "Darf veröffentlichen, Sperrfristen setzen und zurückziehen")
+        ]
         indexes = [
             models.Index(fields=["status", "publish_at"], name="release_visibility_idx"),
             models.Index(
@@ -252,12 +279,16 @@ class PressRelease(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "published"]),
+                condition=models.Q(status__in=["draft", "published", "withdrawn"]),
                 name="release_status_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(publish_at__isnull=False),
                 name="release_published_has_publish_at",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn") | models.Q(withdrawn_at__isnull=False),
+                name="release_withdrawn_has_withdrawn_at",
             ),
         ]
 
@@ -266,6 +297,10 @@ class PressRelease(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
+        if self.status != self.Status.WITHDRAWN:
+            self.withdrawn_at = None
+        elif self.withdrawn_at is None:
+            self.withdrawn_at = timezone.now()
         if not self.slug:
             self.slug = unique_slug(self, self.title)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
@@ -277,6 +312,12 @@ class PressRelease(models.Model):
 
     def get_absolute_url(self):
         return reverse("releases:detail", kwargs=self.url_kwargs())
+
+    def clean(self):
+        if self.status == self.Status.WITHDRAWN and self.publish_at is None:
+            raise ValidationError(
+                {"status": "Nur eine veröffentlichte Mitteilung kann zurückgezogen werden."}
+            )
 
     def url_kwargs(self):
         """The parts of the permanent address /presse/YYYY/MM/DD/<slug>/."""
@@ -348,14 +389,15 @@ class ReleaseImage(models.Model):
     release = models.ForeignKey(
         PressRelease, on_delete=models.CASCADE, related_name="images", verbose_name="Mitteilung"
     )
-    image = models.ImageField(
+    image = CleanImageField(
         "Bild",
         upload_to=upload_path,
         max_length=255,
         width_field="width",
         height_field="height",
         validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_size],
-        help_text="JPEG, PNG oder WebP, höchstens 10 MB.",
+        help_text="JPEG, PNG oder WebP, höchstens 10 MB und 40 Megapixel. Standortdaten und "
+        "Kameraangaben werden beim Speichern entfernt; Urheber- und Copyright-Angaben bleiben.",
     )
     width = models.PositiveIntegerField("Breite", null=True, editable=False)
     height = models.PositiveIntegerField("Höhe", null=True, editable=False)
@@ -463,7 +505,11 @@ class ReleaseAttachment(models.Model):
         "Datei",
         upload_to=upload_path,
         max_length=255,
-        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment_size],
+        validators=[
+            FileExtensionValidator(ATTACHMENT_EXTENSIONS),
+            validate_attachment_size,
+            validate_attachment_content,
+        ],
         help_text="PDF, Office-Dokument, Text oder ZIP, höchstens 25 MB.",
     )
     title = models.CharField(

@@ -9,9 +9,10 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db.models import Count, Prefetch, prefetch_related_objects
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,9 +20,13 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
+from django_ckeditor_5.permissions import check_upload_permission
+from django_ckeditor_5.storage_utils import get_django_storage
 
+from allianz_site.uploads import clean_image
 from contacts.models import PressContact, Subscription
 
 from .forms import ReleaseFilterForm, SubscriptionForm
@@ -176,12 +181,22 @@ class ReleaseDetailView(DetailView):
         )
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            return self.gone_or_not_found()
         # The slug identifies a release; should its date have been corrected after publication,
         # the old address still leads to it.
         if request.path != self.object.get_absolute_url():
             return redirect(self.object, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def gone_or_not_found(self):
+        """A release withdrawn after it had been public answers 410 Gone with a short notice."""
+        withdrawn = PressRelease.objects.withdrawn().filter(slug=self.kwargs["slug"]).first()
+        if withdrawn is None:
+            raise Http404("Diese Pressemitteilung gibt es nicht.")
+        return render(self.request, "releases/gone.html", {"release": withdrawn}, status=410)
 
 
 @method_decorator([staff_member_required, never_cache], name="dispatch")
@@ -600,3 +615,18 @@ class UnsubscribeView(TemplateView):
         if self.subscription:
             self.subscription.delete()
         return self.render_to_response(self.get_context_data(done=True, email=email))
+
+
+@require_POST
+@check_upload_permission
+def editor_image_upload(request):
+    """CKEditor 5's image upload, with the same checks and clean-up as every other image."""
+    upload = request.FILES.get("upload")
+    if upload is None:
+        return JsonResponse({"error": {"message": "Es wurde keine Datei empfangen."}}, status=400)
+    try:
+        cleaned = clean_image(upload)
+    except ValidationError as error:
+        return JsonResponse({"error": {"message": " ".join(error.messages)}}, status=400)
+    storage = get_django_storage()
+    return JsonResponse({"url": storage.url(storage.save(cleaned.name, cleaned))})

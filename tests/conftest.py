@@ -34,6 +34,12 @@ def _isolated_files(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Logins in tests check passwords often; the production hasher is slow by design."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def png_bytes(size=(40, 30), color=(11, 90, 122)):
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, "PNG")

@@ -576,3 +576,17 @@ def test_subscribe_page_query_count_does_not_grow_with_topics_or_projects(client
         Topic.objects.create(name=f"Thema {number}")
         make_project()
     assert count() == few <= 2  # topics, projects
+
+
+def test_subscribing_still_works_while_redis_is_down(client, topics, settings):
+    """The cache is an accelerator (allianz_site/cache.py): with Redis away the rate limits
+    cannot count, and the form still answers instead of failing."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "allianz_site.cache.FailSafeRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        }
+    }
+    response = request_subscription(client, "trotzdem@example.org")
+    assert response.status_code == 302
+    assert mail.outbox[0].to == ["trotzdem@example.org"]

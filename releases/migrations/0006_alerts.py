@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contacts', '0002_subscription'),
-        ('releases', '0006_embargo_links'),
+        ('releases', '0005_embargo_links'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contacts', '0002_subscription'),
-        ('releases', '0007_alerts'),
+        ('releases', '0008_merge_security_with_newsroom'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0004_search_vector'),
+        ('releases', '0003_legal_pages'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0005_image_renditions'),
+        ('releases', '0004_image_renditions'),
     ]
 
     operations = [

@@ -1,0 +1,153 @@
+"""The roles Redaktion (writes, cannot publish) and Chefredaktion (publishes), as the admin enforces them."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from releases.models import PressRelease
+
+from .test_admin import ADD_URL, LIST_URL, release_form
+
+
+@pytest.fixture
+def as_role(client, django_user_model):
+    def log_in(group_name):
+        user = django_user_model.objects.create_user(
+            group_name.lower(), password="ein-langes-passwort-1", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        client.force_login(user)
+        return client
+
+    return log_in
+
+
+def change_url(release):
+    return f"{LIST_URL}{release.pk}/change/"
+
+
+def no_files(topic, **overrides):
+    return release_form(
+        topic,
+        **{
+            "images-TOTAL_FORMS": "0",
+            "attachments-TOTAL_FORMS": "0",
+            **overrides,
+        },
+    )
+
+
+def public(client, release):
+    client.logout()
+    return client.get(release.get_absolute_url()).status_code == 200
+
+
+def test_redaktion_writes_a_release_but_it_stays_a_draft(as_role, topic):
+    editor = as_role("Redaktion")
+    form = editor.get(ADD_URL).content.decode()
+    assert 'name="status"' not in form  # the status is shown, not offered
+    response = editor.post(ADD_URL, no_files(topic, status="published"))
+    assert response.status_code == 302
+    release = PressRelease.objects.get()
+    assert release.status == PressRelease.Status.DRAFT
+    assert release.publish_at is not None  # the suggested time is kept for Chefredaktion
+    assert not public(editor, release)
+
+
+def test_redaktion_edits_a_published_release_but_cannot_move_or_unpublish_it(
+    as_role, make_release, topic
+):
+    release = make_release()
+    publish_at = release.publish_at
+    editor = as_role("Redaktion")
+    later = timezone.localtime() + datetime.timedelta(days=30)
+    response = editor.post(
+        change_url(release),
+        no_files(
+            topic,
+            title="Korrigierter Titel",
+            status="draft",
+            publish_at_0=later.strftime("%d.%m.%Y"),
+            publish_at_1="10:00:00",
+        ),
+    )
+    assert response.status_code == 302
+    release.refresh_from_db()
+    assert release.title == "Korrigierter Titel"
+    assert (release.status, release.publish_at) == (PressRelease.Status.PUBLISHED, publish_at)
+    assert public(editor, release)
+
+
+@pytest.mark.parametrize("action", ["publish", "unpublish"])
+def test_redaktion_cannot_use_the_publishing_actions(as_role, make_release, action):
+    draft = make_release(status=PressRelease.Status.DRAFT, publish_at=None)
+    published = make_release()
+    editor = as_role("Redaktion")
+    listing = editor.get(LIST_URL).content.decode()
+    assert 'value="publish"' not in listing and 'value="unpublish"' not in listing
+
+    editor.post(LIST_URL, {"action": action, "_selected_action": [draft.pk, published.pk]})
+    draft.refresh_from_db()
+    published.refresh_from_db()
+    assert draft.status == PressRelease.Status.DRAFT
+    assert published.is_public
+
+
+def test_redaktion_cannot_delete_a_release(as_role, make_release):
+    release = make_release()
+    editor = as_role("Redaktion")
+    assert editor.get(f"{LIST_URL}{release.pk}/delete/").status_code == 403
+    assert PressRelease.objects.filter(pk=release.pk).exists()
+
+
+def test_chefredaktion_schedules_through_the_form(as_role, topic):
+    chief = as_role("Chefredaktion")
+    response = chief.post(ADD_URL, no_files(topic))
+    assert response.status_code == 302
+    release = PressRelease.objects.get()
+    assert release.is_embargoed
+    assert timezone.localtime(release.publish_at).hour == 10
+
+
+def test_chefredaktion_publishes_and_unpublishes_with_the_actions(as_role, make_release):
+    draft = make_release(status=PressRelease.Status.DRAFT, publish_at=None)
+    chief = as_role("Chefredaktion")
+    listing = chief.get(LIST_URL).content.decode()
+    assert 'value="publish"' in listing and 'value="unpublish"' in listing
+
+    chief.post(LIST_URL, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.is_public
+    chief.post(LIST_URL, {"action": "unpublish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == PressRelease.Status.DRAFT
+
+
+def test_both_roles_edit_topics_images_and_attachments(db):
+    for name in ["Redaktion", "Chefredaktion"]:
+        granted = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+        assert {
+            "add_pressrelease",
+            "change_pressrelease",
+            "add_topic",
+            "change_topic",
+            "add_releaseimage",
+            "delete_releaseimage",
+            "add_releaseattachment",
+            "delete_releaseattachment",
+        } <= granted
+        assert ("publish_pressrelease" in granted) == (name == "Chefredaktion")
+
+
+def test_chefredaktion_hands_out_embargo_links_redaktion_does_not_see_them(as_role, make_release):
+    release = make_release(publish_at=timezone.now() + datetime.timedelta(days=2))
+    chief = as_role("Chefredaktion")
+    assert "Sperrfrist-Links" in chief.get(change_url(release)).content.decode()
+    assert chief.get("/admin/contacts/subscription/").status_code == 200
+    assert chief.get("/admin/releases/alertdelivery/").status_code == 200
+    chief.logout()
+    editor = as_role("Redaktion")
+    assert "Sperrfrist-Links" not in editor.get(change_url(release)).content.decode()
+    assert editor.get("/admin/contacts/subscription/").status_code == 403

@@ -1,0 +1,254 @@
+"""Hostile uploads get a clear form error; accepted images lose their personal metadata."""
+
+import io
+import struct
+import zipfile
+import zlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from releases.models import PressRelease
+
+from .conftest import png_bytes
+from .test_admin import ADD_URL, release_form
+
+NOT_AN_IMAGE = "Bitte ein gültiges Bild hochladen."
+TOO_MANY_PIXELS = "Das Bild hat zu viele Pixel; erlaubt sind höchstens 40 Megapixel"
+ARTIST, COPYRIGHT, MAKE, ORIENTATION, GPS_IFD, EXIF_IFD = (
+    0x013B,
+    0x8298,
+    0x010F,
+    0x0112,
+    0x8825,
+    0x8769,
+)
+
+
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def grey_png(width, height, pixel_data=None):
+    """A PNG written by hand: it may claim any size, and its pixels may be a compressed bomb."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", pixel_data if pixel_data is not None else zlib.compress(b""))
+        + png_chunk(b"IEND", b"")
+    )
+
+
+def bomb_png():
+    """50 megapixels of black: 50 MB when decoded, about 50 KB as a file."""
+    width, height = 10_000, 5_000
+    return grey_png(width, height, zlib.compress(b"\x00" * ((width + 1) * height), 9))
+
+
+def photo_with_personal_exif(image_format="JPEG"):
+    exif = Image.Exif()
+    exif[ARTIST] = "Erika Beispiel"
+    exif[COPYRIGHT] = "Allianz fuer die Region GmbH"
+    exif[MAKE] = "Kamerahersteller"
+    exif[ORIENTATION] = 1
+    gps = exif.get_ifd(GPS_IFD)
+    gps.update({1: "N", 2: (52.0, 15.0, 30.0), 3: "E", 4: (10.0, 31.0, 0.0)})
+    exif.get_ifd(EXIF_IFD)[0xA431] = "SERIENNUMMER-4711"  # BodySerialNumber
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 60)).save(
+        buffer, image_format, exif=exif, xmp=b"<x:xmpmeta>GPSLatitude 52,15N</x:xmpmeta>"
+    )
+    return buffer.getvalue()
+
+
+def post_image(staff_client, topic, upload):
+    return staff_client.post(ADD_URL, release_form(topic, **{"images-0-image": upload}))
+
+
+HOSTILE_IMAGES = {
+    "svg named png": (
+        SimpleUploadedFile("logo.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+        NOT_AN_IMAGE,
+    ),
+    "svg": (
+        SimpleUploadedFile("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        NOT_AN_IMAGE,
+    ),
+    "gif named png": (
+        SimpleUploadedFile("bild.png", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"),
+        "Erlaubt sind Fotos und Grafiken als JPEG, PNG oder WebP.",
+    ),
+    "png header followed by html": (
+        SimpleUploadedFile("bild.png", b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>"),
+        NOT_AN_IMAGE,
+    ),
+    "valid png with html appended (polyglot)": (
+        SimpleUploadedFile("bild.png", png_bytes() + b"<html><script>alert(1)</script></html>"),
+        "enthält außer dem Bild auch HTML- oder Skript-Code",
+    ),
+    "html in a png text chunk": (
+        SimpleUploadedFile(
+            "bild.png",
+            png_bytes()[:33]
+            + png_chunk(b"tEXt", b"Comment\x00<script>alert(1)</script>")
+            + png_bytes()[33:],
+        ),
+        "enthält außer dem Bild auch HTML- oder Skript-Code",
+    ),
+    "decompression bomb": (SimpleUploadedFile("bombe.png", bomb_png()), TOO_MANY_PIXELS),
+    "header claiming 100000 x 100000 pixels": (
+        SimpleUploadedFile("riesig.png", grey_png(100_000, 100_000)),
+        TOO_MANY_PIXELS,
+    ),
+    "truncated jpeg": (
+        SimpleUploadedFile("foto.jpg", photo_with_personal_exif()[:400]),
+        "Die Datei ist beschädigt oder unvollständig.",
+    ),
+    "more than 10 MB": (
+        SimpleUploadedFile("gross.png", png_bytes() + b"\x00" * (10 * 1024 * 1024)),
+        "Das Bild ist 10,0\xa0MB groß; erlaubt sind höchstens 10,0\xa0MB.",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", HOSTILE_IMAGES)
+def test_hostile_image_gets_a_form_error_and_nothing_is_saved(staff_client, topic, name):
+    upload, message = HOSTILE_IMAGES[name]
+    response = post_image(staff_client, topic, upload)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not PressRelease.objects.exists()
+
+
+def test_gps_and_camera_data_are_removed_and_the_credit_stays(staff_client, topic):
+    upload = SimpleUploadedFile("foto.jpg", photo_with_personal_exif(), "image/jpeg")
+    assert post_image(staff_client, topic, upload).status_code == 302
+    image = PressRelease.objects.get().images.get()
+    assert image.credit == "Foto: Erika Beispiel"
+    with image.image.open("rb") as stored:
+        data = stored.read()
+    published = Image.open(io.BytesIO(data))
+    exif = published.getexif()
+    assert exif[ARTIST] == "Erika Beispiel"
+    assert exif[COPYRIGHT] == "Allianz fuer die Region GmbH"
+    assert MAKE not in exif and GPS_IFD not in exif and EXIF_IFD not in exif
+    assert "xmp" not in published.info
+    assert b"SERIENNUMMER" not in data and b"GPSLatitude" not in data
+    assert (published.format, published.size, image.width, image.height) == (
+        "JPEG",
+        (64, 48),
+        64,
+        48,
+    )
+
+
+def test_webp_and_png_lose_their_metadata_too(make_release):
+    from allianz_site.uploads import clean_image
+
+    for image_format, extension in [("WEBP", "webp"), ("PNG", "png")]:
+        cleaned = clean_image(
+            SimpleUploadedFile(f"foto.{extension}", photo_with_personal_exif(image_format))
+        )
+        data = cleaned.read()
+        assert b"SERIENNUMMER" not in data and b"GPSLatitude" not in data, image_format
+        assert Image.open(io.BytesIO(data)).getexif()[ARTIST] == "Erika Beispiel"
+
+
+def test_a_jpeg_uploaded_with_a_png_name_is_stored_as_jpeg(staff_client, topic):
+    upload = SimpleUploadedFile("foto.png", photo_with_personal_exif())
+    assert post_image(staff_client, topic, upload).status_code == 302
+    assert PressRelease.objects.get().images.get().image.name.endswith("/foto.jpg")
+
+
+def test_editor_upload_of_a_bomb_is_a_json_error_not_a_crash(staff_client):
+    response = staff_client.post(
+        "/ckeditor5/image_upload/", {"upload": SimpleUploadedFile("bombe.png", bomb_png())}
+    )
+    assert response.status_code == 400
+    assert TOO_MANY_PIXELS in response.json()["error"]["message"]
+
+
+def test_editor_upload_removes_the_gps_position(staff_client, settings):
+    upload = SimpleUploadedFile("foto.jpg", photo_with_personal_exif())
+    response = staff_client.post("/ckeditor5/image_upload/", {"upload": upload})
+    assert response.status_code == 200
+    stored = settings.MEDIA_ROOT / "editor" / "foto.jpg"
+    assert response.json()["url"] == "/media/editor/foto.jpg"
+    exif = Image.open(stored).getexif()
+    assert GPS_IFD not in exif and exif[ARTIST] == "Erika Beispiel"
+
+
+def office_file(members):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+DOCX = office_file({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
+ODT = office_file({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"})
+
+GOOD_ATTACHMENTS = {
+    "pdf": ("steckbrief.pdf", b"%PDF-1.7\n1 0 obj\n"),
+    "docx": ("einladung.docx", DOCX),
+    "xlsx": (
+        "zahlen.xlsx",
+        office_file({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<w/>"}),
+    ),
+    "odt": ("einladung.odt", ODT),
+    "zip": ("fotos.zip", office_file({"bild.txt": "x"})),
+    "text in utf-8": ("hinweis.txt", "Grüße aus Braunschweig".encode()),
+    "text in windows-1252": ("hinweis.txt", "Grüße aus Schöningen".encode("cp1252")),
+}
+HOSTILE_ATTACHMENTS = {
+    "html named pdf": ("steckbrief.pdf", b"<html><script>alert(1)</script></html>"),
+    "executable named pdf": ("steckbrief.pdf", b"MZ\x90\x00\x03\x00\x00\x00"),
+    "zip without word folder named docx": ("brief.docx", office_file({"a.txt": "x"})),
+    "docx with macros": (
+        "brief.docx",
+        office_file({**{"[Content_Types].xml": "<T/>"}, "word/vbaProject.bin": "x"}),
+    ),
+    "odt with a spreadsheet inside": (
+        "brief.odt",
+        office_file({"mimetype": "application/vnd.oasis.opendocument.spreadsheet"}),
+    ),
+    "pdf named zip": ("archiv.zip", b"%PDF-1.4\n"),
+    "html named txt": ("hinweis.txt", b"<!DOCTYPE html><script>alert(1)</script>"),
+    "binary named txt": ("hinweis.txt", b"\x00\x01\x02\x03binary"),
+}
+
+
+def post_attachment(staff_client, topic, name, content):
+    upload = SimpleUploadedFile(name, content)
+    return staff_client.post(
+        ADD_URL,
+        release_form(topic, **{"attachments-0-file": upload, "images-TOTAL_FORMS": "0"}),
+    )
+
+
+@pytest.mark.parametrize("kind", HOSTILE_ATTACHMENTS)
+def test_attachment_whose_content_is_not_its_type_gets_a_form_error(staff_client, topic, kind):
+    name, content = HOSTILE_ATTACHMENTS[kind]
+    response = post_attachment(staff_client, topic, name, content)
+    assert response.status_code == 200
+    assert "Der Inhalt der Datei passt nicht zur Endung" in response.content.decode()
+    assert not PressRelease.objects.exists()
+
+
+@pytest.mark.parametrize("kind", GOOD_ATTACHMENTS)
+def test_real_documents_are_accepted_and_downloaded_as_attachments(
+    staff_client, client, topic, kind
+):
+    name, content = GOOD_ATTACHMENTS[kind]
+    # The form schedules the release two days ahead, so staff download it (the public cannot yet).
+    response = post_attachment(staff_client, topic, name, content)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    attachment = PressRelease.objects.get().attachments.get()
+    download = staff_client.get(attachment.get_absolute_url())
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(download.streaming_content) == content

@@ -1,0 +1,109 @@
+"""Withdrawing a published release: its address answers 410 Gone with a short German notice."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from releases.models import PressRelease
+
+from .test_admin import LIST_URL, release_form
+
+
+def withdraw(release):
+    release.status = PressRelease.Status.WITHDRAWN
+    release.save()
+    return release
+
+
+def test_withdrawn_release_answers_410_with_a_notice_and_leaves_every_list(client, make_release):
+    release = withdraw(make_release(title="Falsche Zahlen", attachments=1))
+    attachment = release.attachments.get()
+
+    response = client.get(release.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert "Diese Pressemitteilung wurde zurückgezogen" in html
+    assert "vom 28. März 2022" in html
+    assert "Falsche Zahlen" not in html  # the notice does not repeat what was withdrawn
+    assert '<meta name="robots" content="noindex">' in html
+
+    for url in ["/", "/presse/", "/presse/2022/", "/presse/2022/03/"]:
+        page = client.get(url)
+        assert "Falsche Zahlen" not in page.content.decode(), url
+    assert client.get(attachment.get_absolute_url()).status_code == 404
+    assert not PressRelease.objects.published().exists()
+
+
+def test_release_withdrawn_under_embargo_was_never_public_and_stays_404(client, make_release):
+    release = withdraw(make_release(publish_at=timezone.now() + datetime.timedelta(days=1)))
+    assert client.get(release.get_absolute_url()).status_code == 404
+
+
+def test_draft_and_unknown_addresses_stay_404(client, make_release):
+    draft = make_release(status=PressRelease.Status.DRAFT, publish_at=None)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get("/presse/2022/03/28/gibt-es-nicht/").status_code == 404
+
+
+def test_republishing_a_withdrawn_release_makes_it_public_again(client, make_release):
+    release = withdraw(make_release())
+    assert release.withdrawn_at is not None
+    release.status = PressRelease.Status.PUBLISHED
+    release.save()
+    assert release.withdrawn_at is None
+    assert client.get(release.get_absolute_url()).status_code == 200
+
+
+@pytest.fixture
+def member(client, django_user_model):
+    def log_in(group_name):
+        user = django_user_model.objects.create_user(
+            group_name.lower(), password="ein-langes-passwort-1", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        client.force_login(user)
+        return client
+
+    return log_in
+
+
+def test_chefredaktion_withdraws_with_the_list_action(member, make_release):
+    public = make_release()
+    draft = make_release(status=PressRelease.Status.DRAFT, publish_at=None)
+    chief = member("Chefredaktion")
+    response = chief.post(
+        LIST_URL, {"action": "withdraw", "_selected_action": [public.pk, draft.pk]}, follow=True
+    )
+    assert "1 Mitteilung(en) zurückgezogen" in response.content.decode()
+    public.refresh_from_db()
+    draft.refresh_from_db()
+    assert public.status == PressRelease.Status.WITHDRAWN
+    assert draft.status == PressRelease.Status.DRAFT
+    assert chief.get(public.get_absolute_url()).status_code == 410
+
+
+def test_redaktion_cannot_withdraw(member, make_release):
+    release = make_release()
+    editor = member("Redaktion")
+    assert 'value="withdraw"' not in editor.get(LIST_URL).content.decode()
+    editor.post(LIST_URL, {"action": "withdraw", "_selected_action": [release.pk]})
+    release.refresh_from_db()
+    assert release.is_public
+
+
+def test_a_draft_cannot_be_withdrawn_in_the_form(staff_client, topic):
+    data = release_form(
+        topic,
+        status="withdrawn",
+        publish_at_0="",
+        publish_at_1="",
+        **{"images-TOTAL_FORMS": "0", "attachments-TOTAL_FORMS": "0"},
+    )
+    response = staff_client.post("/admin/releases/pressrelease/add/", data)
+    assert response.status_code == 200
+    assert "Nur eine veröffentlichte Mitteilung kann zurückgezogen werden." in (
+        response.content.decode()
+    )
+    assert not PressRelease.objects.exists()
