@@ -61,3 +61,11 @@ class FailSafeRedisCache(RedisCache):
 
     def clear(self):
         return self._try(False, super().clear)
+
+    def incr(self, key, delta=1, version=None):
+        # Unavailable counts as "no such key", Django's own answer for a counter not set (the
+        # rate limits of the alert form then let the request through).
+        value = self._try(None, super().incr, key, delta, version)
+        if value is None:
+            raise ValueError(f"Key '{key}' not found (cache unavailable)")
+        return value

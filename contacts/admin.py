@@ -25,17 +25,20 @@ class SubscriptionAdmin(admin.ModelAdmin):
     """Subscriptions come only from the double opt-in on the website: staff can look them up and
     delete one on request (GDPR), but not add or change consent on someone's behalf."""
 
-    list_display = ["email", "confirmed_at", "topic_names"]
+    list_display = ["email", "confirmed_at", "choice"]
     search_fields = ["email"]
     date_hierarchy = "confirmed_at"
 
     def get_queryset(self, request):
-        # `topics` is the reverse side of Topic.subscriptions, defined by the releases app.
-        return super().get_queryset(request).prefetch_related("topics")
+        # `topics` and `projects` are the reverse sides of Topic.subscriptions and
+        # Project.subscriptions, which the releases app defines.
+        return super().get_queryset(request).prefetch_related("topics", "projects")
 
-    @admin.display(description="Themen")
-    def topic_names(self, obj):
-        return ", ".join(topic.name for topic in obj.topics.all()) or "alle Mitteilungen"
+    @admin.display(description="Themen und Projekte")
+    def choice(self, obj):
+        names = [topic.name for topic in obj.topics.all()]
+        names += [project.name for project in obj.projects.all()]
+        return ", ".join(names) or "alle Mitteilungen"
 
     def has_add_permission(self, request):
         return False

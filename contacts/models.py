@@ -159,8 +159,9 @@ class Subscription(models.Model):
 
     A row exists only once the address is confirmed (double opt-in): the confirmation link carries
     the address and the chosen topics, signed, so nothing is stored before consent is given.
-    Unsubscribing deletes the row. What a subscription covers (topics, later projects) is a
-    relation owned by `releases` (Topic.subscriptions), so that this app needs nothing from there.
+    Unsubscribing deletes the row. What a subscription covers (topics, projects) is a relation
+    owned by `releases` (Topic.subscriptions, Project.subscriptions), so that this app needs
+    nothing from there.
     """
 
     CONFIRM_SALT = "contacts.subscription.confirm"
@@ -201,14 +202,15 @@ class Subscription(models.Model):
             return None
         return request if isinstance(request, dict) and "email" in request else None
 
-    @classmethod
-    def unsubscribe_token(cls, email):
-        """Never expires: every alert ever sent must still unsubscribe its reader."""
-        return signing.Signer(salt=cls.UNSUBSCRIBE_SALT).sign(cls.normalize(email))
+    @property
+    def unsubscribe_token(self):
+        """Names this subscription, signed; it never expires, so every alert ever sent still
+        unsubscribes its reader. It holds no address, which would end up in server logs."""
+        return signing.Signer(salt=self.UNSUBSCRIBE_SALT).sign(str(self.pk))
 
     @classmethod
-    def email_from_unsubscribe_token(cls, token):
+    def pk_from_unsubscribe_token(cls, token):
         try:
-            return signing.Signer(salt=cls.UNSUBSCRIBE_SALT).unsign(token)
-        except signing.BadSignature:
+            return int(signing.Signer(salt=cls.UNSUBSCRIBE_SALT).unsign(token))
+        except (signing.BadSignature, ValueError):
             return None

@@ -84,7 +84,13 @@ class SubscriptionForm(forms.Form):
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Keine Auswahl: alle Pressemitteilungen.",
+    )
+    projects = forms.ModelMultipleChoiceField(
+        label="Projekte",
+        queryset=Project.objects.public(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     consent = forms.BooleanField(
         label="Ich möchte neue Pressemitteilungen per E-Mail erhalten. Meine Adresse wird nur "

@@ -392,10 +392,12 @@ class PressRelease(models.Model):
         return reverse("releases:press_kit", kwargs=self.url_kwargs())
 
     def alert_recipients(self):
-        """Subscribers to mail about this release: those who chose one of its topics, and those
-        who chose none (= everything). Only who had subscribed by the time it went public."""
+        """Subscribers to mail about this release: those who chose one of its topics or projects,
+        and those who chose nothing (= everything). Only who had subscribed when it went public."""
         return Subscription.objects.filter(
-            Q(topics__isnull=True) | Q(topics__in=self.topics.all()),
+            Q(topics__isnull=True, projects__isnull=True)
+            | Q(topics__in=self.topics.all())
+            | Q(projects__in=self.projects.all()),
             confirmed_at__lte=self.publish_at,
         ).distinct()
 
@@ -739,6 +741,14 @@ class Project(models.Model):
     order = models.PositiveIntegerField("Reihenfolge", default=0)
     updated_at = models.DateTimeField(
         "Geändert am", auto_now=True, help_text="Für die Sitemap (lastmod)."
+    )
+
+    subscriptions = models.ManyToManyField(
+        Subscription,
+        blank=True,
+        editable=False,  # set only by the subscriber's own confirmed choice
+        related_name="projects",
+        verbose_name="E-Mail-Abonnements",
     )
 
     objects = ProjectQuerySet.as_manager()

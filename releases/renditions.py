@@ -63,15 +63,17 @@ def make_renditions(field_file):
         return {"source": field_file.name, "files": {}}
 
     files = {key: [] for key, *_rest in FORMATS}
-    for width in widths_for(image.width):
+    # Largest first, each smaller one from the one before: only one resize of the big original.
+    for width in reversed(widths_for(image.width)):
         height = max(1, round(image.height * width / image.width))
-        resized = image if width == image.width else image.resize((width, height), Image.LANCZOS)
+        if width != image.width:
+            image = image.resize((width, height), Image.LANCZOS)
         for key, pillow_format, _mime, options in FORMATS:
             buffer = io.BytesIO()
-            resized.save(buffer, pillow_format, **options)
+            image.save(buffer, pillow_format, **options)
             name = str(source.parent / "varianten" / f"{source.stem}-{width}.{key}")
             name = storage.save(name, ContentFile(buffer.getvalue()))
-            files[key].append([width, height, name])
+            files[key].insert(0, [width, height, name])
     return {"source": field_file.name, "files": files}
 
 

@@ -508,7 +508,7 @@ def embargo_press_kit(request, link):
 
 
 # E-mail alerts: subscribe (double opt-in), confirm, unsubscribe. The subscription itself lives in
-# the contacts app; these pages are here because a subscription is about releases and topics.
+# the contacts app; these pages are here because a subscription is about topics and projects.
 
 SUBSCRIBE_LIMIT_PER_CLIENT = (10, 60 * 60)  # requests per hour from one address or IPv6 /64
 SUBSCRIBE_LIMIT_PER_ADDRESS = (3, 24 * 60 * 60)  # confirmation mails per day to one address
@@ -555,17 +555,20 @@ class SubscribeView(FormView):
         if over_limit(f"alerts:client:{client_address(self.request)}", *SUBSCRIBE_LIMIT_PER_CLIENT):
             return subscription_problem(self.request, "too_many", status=429)
         email = Subscription.normalize(form.cleaned_data["email"])
-        topics = form.cleaned_data["topics"]
+        topics, projects = form.cleaned_data["topics"], form.cleaned_data["projects"]
         # Whether the address is new, already subscribed or was asked too often: the answer is
         # the same, so nobody learns through this form who subscribes.
         address_key = "alerts:address:" + hashlib.sha256(email.encode()).hexdigest()
         if not over_limit(address_key, *SUBSCRIBE_LIMIT_PER_ADDRESS):
-            token = Subscription.confirmation_token(email, topics=[t.slug for t in topics])
+            token = Subscription.confirmation_token(
+                email, topics=[t.slug for t in topics], projects=[p.slug for p in projects]
+            )
             context = {
                 "confirm_url": self.request.build_absolute_uri(
                     reverse("releases:subscribe_confirm", args=[token])
                 ),
                 "topics": [topic.name for topic in topics],
+                "projects": [project.name for project in projects],
             }
             try:
                 send_mail(
@@ -592,7 +595,11 @@ class ConfirmSubscriptionView(TemplateView):
         if self.wish is None:
             return subscription_problem(request, "confirm_link", status=400)
         self.topics = list(Topic.objects.filter(slug__in=self.wish.get("topics", [])))
-        if self.wish.get("topics") and not self.topics:
+        self.projects = list(
+            Project.objects.public().filter(slug__in=self.wish.get("projects", []))
+        )
+        chosen = self.wish.get("topics") or self.wish.get("projects")
+        if chosen and not (self.topics or self.projects):
             return subscription_problem(request, "topics_gone", status=400)
         response = super().dispatch(request, token=token)
         response["X-Robots-Tag"] = "noindex, nofollow"
@@ -600,16 +607,21 @@ class ConfirmSubscriptionView(TemplateView):
         return response
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(email=self.wish["email"], topics=self.topics, **kwargs)
+        return super().get_context_data(
+            email=self.wish["email"],
+            topics=[topic.name for topic in self.topics],
+            projects=[project.name for project in self.projects],
+            **kwargs,
+        )
 
     def post(self, request, token):
         subscription, _created = Subscription.objects.update_or_create(
             email=self.wish["email"], defaults={"confirmed_at": timezone.now()}
         )
         subscription.topics.set(self.topics)
-        unsubscribe_token = Subscription.unsubscribe_token(subscription.email)
+        subscription.projects.set(self.projects)
         return self.render_to_response(
-            self.get_context_data(done=True, unsubscribe_token=unsubscribe_token)
+            self.get_context_data(done=True, unsubscribe_token=subscription.unsubscribe_token)
         )
 
 
@@ -622,20 +634,24 @@ class UnsubscribeView(TemplateView):
     template_name = "releases/unsubscribe.html"
 
     def dispatch(self, request, token):
-        self.email = Subscription.email_from_unsubscribe_token(token)
-        if self.email is None:
+        pk = Subscription.pk_from_unsubscribe_token(token)
+        if pk is None:
             return subscription_problem(request, "unsubscribe_link", status=400)
+        # Gone already (a second click): the same "unsubscribed" answer, nothing to delete.
+        self.subscription = Subscription.objects.filter(pk=pk).first()
         response = super().dispatch(request, token=token)
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Referrer-Policy"] = "no-referrer"
         return response
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(email=self.email, **kwargs)
+        return super().get_context_data(subscription=self.subscription, **kwargs)
 
     def post(self, request, token):
-        Subscription.objects.filter(email=self.email).delete()
-        return self.render_to_response(self.get_context_data(done=True))
+        email = self.subscription.email if self.subscription else ""
+        if self.subscription:
+            self.subscription.delete()
+        return self.render_to_response(self.get_context_data(done=True, email=email))
 
 
 @require_POST

@@ -66,7 +66,10 @@ def test_embargo_link_shows_the_release_with_the_embargo_banner(client, link, sc
 
 def test_embargo_page_is_never_indexed_cached_or_passed_on_as_referrer(client, link):
     response = get_page(client, link)
-    assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
+    html = response.content.decode()
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert "og:title" not in html and "application/ld+json" not in html  # no link preview data
+    assert 'rel="canonical"' not in html
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     cache_control = response["Cache-Control"]
     assert "no-store" in cache_control and "private" in cache_control
@@ -97,6 +100,13 @@ def test_images_attachments_and_press_kit_open_through_the_same_token(client, li
         scheduled.attachments.get().get_absolute_url(),
     ]:
         assert client.get(url).status_code == 404, url
+
+
+def test_robots_txt_keeps_crawlers_away_from_secret_links(client, db):
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    assert "Disallow: /presse/sperrfrist/" in lines
+    assert "Disallow: /presse/abonnieren/bestaetigen/" in lines
+    assert "Disallow: /presse/abbestellen/" in lines
 
 
 def test_embargo_page_query_count_does_not_grow_with_images(client, make_release, topic):

@@ -139,3 +139,15 @@ def test_both_roles_edit_topics_images_and_attachments(db):
             "delete_releaseattachment",
         } <= granted
         assert ("publish_pressrelease" in granted) == (name == "Chefredaktion")
+
+
+def test_chefredaktion_hands_out_embargo_links_redaktion_does_not_see_them(as_role, make_release):
+    release = make_release(publish_at=timezone.now() + datetime.timedelta(days=2))
+    chief = as_role("Chefredaktion")
+    assert "Sperrfrist-Links" in chief.get(change_url(release)).content.decode()
+    assert chief.get("/admin/contacts/subscription/").status_code == 200
+    assert chief.get("/admin/releases/alertdelivery/").status_code == 200
+    chief.logout()
+    editor = as_role("Redaktion")
+    assert "Sperrfrist-Links" not in editor.get(change_url(release)).content.decode()
+    assert editor.get("/admin/contacts/subscription/").status_code == 403

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0008_merge_security_with_newsroom'),
+        ('releases', '0009_roles'),
     ]
 
     operations = [

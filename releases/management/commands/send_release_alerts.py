@@ -19,7 +19,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from contacts.models import Subscription
 from releases.models import AlertDelivery, PressRelease
 
 logger = logging.getLogger(__name__)
@@ -27,12 +26,14 @@ logger = logging.getLogger(__name__)
 
 def alert_message(delivery, connection):
     release, subscription = delivery.release, delivery.subscription
-    token = Subscription.unsubscribe_token(subscription.email)
-    unsubscribe_url = settings.SITE_URL + reverse("releases:unsubscribe", args=[token])
+    unsubscribe_url = settings.SITE_URL + reverse(
+        "releases:unsubscribe", args=[subscription.unsubscribe_token]
+    )
     context = {
         "release": release,
         "release_url": settings.SITE_URL + release.get_absolute_url(),
         "topics": [topic.name for topic in subscription.topics.all()],
+        "projects": [project.name for project in subscription.projects.all()],
         "unsubscribe_url": unsubscribe_url,
     }
     subject = " ".join(render_to_string("releases/mail/alert_subject.txt", context).split())
@@ -70,7 +71,7 @@ class Command(BaseCommand):
             pending = (
                 release.alert_deliveries.filter(sent_at__isnull=True)
                 .select_related("release", "subscription")
-                .prefetch_related("subscription__topics")
+                .prefetch_related("subscription__topics", "subscription__projects")
                 .order_by("attempts", "pk")
             )
             for delivery in pending:
