@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.flatpages import views as flatpages
 from django.urls import include, path
+
+from releases.views import robots_txt, sitemap
 
 admin.site.site_header = "Allianz für die Region – Pressebereich"
 admin.site.site_title = "Pressebereich"
@@ -10,7 +13,19 @@ admin.site.index_title = "Verwaltung"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("ckeditor5/", include("django_ckeditor_5.urls")),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("", include("releases.urls")),
+    path("", include("contacts.urls")),
+    # The legal pages are flatpages, edited in the admin (created by releases/migrations/0003).
+    path("impressum/", flatpages.flatpage, {"url": "/impressum/"}, name="impressum"),
+    path("datenschutz/", flatpages.flatpage, {"url": "/datenschutz/"}, name="datenschutz"),
+    path(
+        "barrierefreiheit/",
+        flatpages.flatpage,
+        {"url": "/barrierefreiheit/"},
+        name="barrierefreiheit",
+    ),
 ]
 
 # In development Django serves uploads; in production the web server in front does (README).

@@ -1,10 +1,28 @@
 from django.contrib import admin, messages
+from django.contrib.flatpages.admin import FlatPageAdmin
+from django.contrib.flatpages.forms import FlatpageForm
+from django.contrib.flatpages.models import FlatPage
+from django.db import models
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django_ckeditor_5.widgets import CKEditor5Widget
 
-from .models import PressRelease, ReleaseAttachment, ReleaseImage, Topic
+from contacts.models import PressContact
+
+from .models import (
+    Partner,
+    PressRelease,
+    Project,
+    ProjectArea,
+    ProjectEvent,
+    ProjectPartner,
+    ReleaseAttachment,
+    ReleaseImage,
+    Topic,
+)
+from .sanitize import sanitize_html
 
 
 class ReleaseImageInline(admin.StackedInline):
@@ -45,7 +63,7 @@ class PressReleaseAdmin(admin.ModelAdmin):
     list_filter = ["status", "topics", ReleaseYearFilter]
     search_fields = ["title", "subtitle", "lead", "place"]
     date_hierarchy = "release_date"
-    filter_horizontal = ["topics"]
+    filter_horizontal = ["topics", "contacts"]
     inlines = [ReleaseImageInline, ReleaseAttachmentInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
@@ -55,7 +73,9 @@ class PressReleaseAdmin(admin.ModelAdmin):
         ),
         ("Veröffentlichung", {"fields": [("status", "publish_at"), "correction_note"]}),
         ("Einordnung", {"fields": ["topics"]}),
+        ("Projekte, Partner und Pressekontakt", {"fields": ["projects", "partners", "contacts"]}),
     ]
+    autocomplete_fields = ["projects", "partners"]
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -75,6 +95,28 @@ class PressReleaseAdmin(admin.ModelAdmin):
 
     def view_on_site(self, obj):
         return reverse("releases:preview", kwargs={"pk": obj.pk})
+
+    def get_changeform_initial_data(self, request):
+        # A new release starts with the default contact filled in.
+        initial = super().get_changeform_initial_data(request)
+        default = PressContact.objects.default()
+        if default and "contacts" not in initial:
+            initial["contacts"] = [default.pk]
+        return initial
+
+    def save_related(self, request, form, formsets, change):
+        # No release goes out without a press contact: left empty, it gets the default one.
+        super().save_related(request, form, formsets, change)
+        release = form.instance
+        if not release.contacts.exists():
+            default = PressContact.objects.default()
+            if default:
+                release.contacts.add(default)
+                self.message_user(
+                    request,
+                    f"Kein Pressekontakt gewählt: „{default.name}“ wurde eingetragen.",
+                    messages.INFO,
+                )
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, obj):
@@ -106,3 +148,82 @@ class PressReleaseAdmin(admin.ModelAdmin):
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
+
+
+class ProjectPartnerInline(admin.TabularInline):
+    model = ProjectPartner
+    extra = 0
+    autocomplete_fields = ["partner"]
+    fields = ["partner", "role", "funding_note", "order"]
+
+
+class ProjectAreaInline(admin.TabularInline):
+    model = ProjectArea
+    extra = 0
+    fields = ["name", "description", "order"]
+    show_change_link = True  # the area's page holds its events
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["name", "status", "start", "end", "programme"]
+    list_filter = ["status"]
+    search_fields = ["name", "summary", "programme"]
+    inlines = [ProjectPartnerInline, ProjectAreaInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "programme", "summary", "description", "about"]}),
+        ("Stand", {"fields": ["status", ("start", "end"), "order"]}),
+        ("Bild und Website", {"fields": [("image", "image_alt"), "website"]}),
+    ]
+
+
+class ProjectEventInline(admin.StackedInline):
+    model = ProjectEvent
+    extra = 0
+    fields = ["title", ("starts_at", "ends_at"), "place", "description"]
+
+
+@admin.register(ProjectArea)
+class ProjectAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "project", "order"]
+    list_filter = ["project"]
+    search_fields = ["name", "project__name"]
+    list_select_related = ["project"]
+    inlines = [ProjectEventInline]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["name", "short_name", "kind", "is_shareholder", "order"]
+    list_editable = ["order"]
+    list_filter = ["is_shareholder", "kind"]
+    search_fields = ["name", "short_name"]
+    fields = [
+        ("name", "short_name"),
+        "slug",
+        ("kind", "is_shareholder"),
+        "logo",
+        "website",
+        "description",
+        "order",
+    ]
+
+
+class LegalPageForm(FlatpageForm):
+    """The legal pages are edited in CKEditor 5 and sanitized like every rich text."""
+
+    class Meta(FlatpageForm.Meta):
+        widgets = {"content": CKEditor5Widget()}
+
+    def clean_content(self):
+        return sanitize_html(self.cleaned_data["content"])
+
+
+admin.site.unregister(FlatPage)
+
+
+@admin.register(FlatPage)
+class LegalPageAdmin(FlatPageAdmin):
+    form = LegalPageForm

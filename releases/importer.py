@@ -58,10 +58,17 @@ class ParsedRelease:
     def paragraphs(self):
         return [text for kind, text in self.body if kind == "p"]
 
-    def body_html(self):
-        """The body as the sanitizer's kind of HTML, the "Über das Projekt" section appended."""
+    @property
+    def about_project(self):
+        """The project that the "Über das Projekt …" section names, e.g. "Betriebsnachbarschaften"."""
+        prefix = "Über das Projekt "
+        return self.about_title.removeprefix(prefix) if self.about_title.startswith(prefix) else ""
+
+    def body_html(self, with_about=True):
+        """The body as the sanitizer's kind of HTML, the "Über das Projekt" section appended
+        (unless the release shows it from its project instead)."""
         parts = [f"<{kind}>{escape(text)}</{kind}>" for kind, text in self.body]
-        if self.about_title:
+        if self.about_title and with_about:
             parts.append(f"<h2>{escape(self.about_title)}</h2>")
             parts.extend(f"<p>{escape(text)}</p>" for text in self.about)
         return "\n".join(parts)

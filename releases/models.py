@@ -1,6 +1,12 @@
+import datetime
+import re
 import uuid
+from collections import Counter
 from pathlib import PurePath
+from urllib.parse import urlsplit
 
+import icalendar
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -10,6 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
 
+from contacts.models import PressContact
+
+from . import search
 from .sanitize import sanitize_html
 from .slugs import unique_slug
 
@@ -69,6 +78,11 @@ class Topic(models.Model):
         super().save(*args, **kwargs)
 
 
+def dateline_places(dateline):
+    """The places of a dateline: "Braunschweig/ Wolfsburg" → {"Braunschweig", "Wolfsburg"}."""
+    return {place.strip() for place in dateline.split("/") if place.strip()}
+
+
 class PressReleaseQuerySet(models.QuerySet):
     def published(self):
         """The one publishing rule: published, and its moment has come. Every public page uses it."""
@@ -87,6 +101,49 @@ class PressReleaseQuerySet(models.QuerySet):
             .annotate(count=models.Count("pk"))
             .order_by("-year", "-month")
         )
+
+    def month_counts_matching(self, matching=None):
+        """`month_counts` with a fourth column: how many of those releases are in `matching`
+        (a QuerySet; None: all of them)."""
+        if matching is None:
+            return self.month_counts().annotate(matching=models.Count("pk"))
+        return self.month_counts().annotate(
+            matching=models.Count("pk", filter=models.Q(pk__in=matching.values("pk")))
+        )
+
+    def in_place(self, place):
+        """Releases whose dateline names `place`, alone or with others ("Braunschweig/Wolfsburg")."""
+        return self.filter(place__regex=rf"(^|/)\s*{re.escape(place)}\s*(/|$)")
+
+    def place_counts(self):
+        """(place, count) for every place in these datelines, by name; a joint dateline
+        ("Braunschweig/Wolfsburg") counts for each of its places. One query."""
+        counts = Counter()
+        rows = self.order_by().values_list("place").annotate(count=models.Count("pk"))
+        for dateline, count in rows:
+            for place in dateline_places(dateline):
+                counts[place] += count
+        return sorted(counts.items(), key=lambda item: search.sort_key(item[0]))
+
+    def search(self, text):
+        """Releases matching `text` (German full text on PostgreSQL, see releases/search.py)."""
+        return self.filter(search.matches(text, self.db))
+
+    def ranked(self, text):
+        """Most relevant first, each with a highlighted snippet (PostgreSQL; as is elsewhere)."""
+        if not search.is_available(self.db):
+            return self
+        return self.annotate(**search.rank_and_headline(text)).order_by(
+            "-search_rank", *self.model._meta.ordering
+        )
+
+    def update_search_vector(self):
+        """Recompute the stored search vector of these releases (PostgreSQL) in one UPDATE."""
+        if search.is_available(self.db):
+            self.update(search_vector=search.document_vector())
+
+
+SEARCHABLE_FIELDS = {field for field, _weight in search.WEIGHTED_FIELDS}
 
 
 class PressRelease(models.Model):
@@ -119,6 +176,24 @@ class PressRelease(models.Model):
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="releases", verbose_name="Themen"
     )
+    projects = models.ManyToManyField(
+        "Project", blank=True, related_name="releases", verbose_name="Projekte"
+    )
+    partners = models.ManyToManyField(
+        "Partner",
+        blank=True,
+        related_name="releases",
+        verbose_name="Erwähnte Partner",
+        help_text="Organisationen, die in der Mitteilung vorkommen; ihre Seiten verlinken die "
+        "Mitteilung.",
+    )
+    contacts = models.ManyToManyField(
+        "contacts.PressContact",
+        blank=True,
+        related_name="releases",
+        verbose_name="Pressekontakte",
+        help_text="Leer gelassen, erhält die Mitteilung beim Speichern den ersten aktiven Kontakt.",
+    )
     status = models.CharField("Status", max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(
         "Veröffentlichen ab",
@@ -135,6 +210,12 @@ class PressRelease(models.Model):
     )
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
     updated_at = models.DateTimeField("Geändert am", auto_now=True)
+    search_vector = SearchVectorField(
+        "Suchindex",
+        null=True,
+        editable=False,
+        help_text="Volltext für die Suche, beim Speichern neu berechnet (nur PostgreSQL).",
+    )
 
     objects = PressReleaseQuerySet.as_manager()
 
@@ -142,6 +223,8 @@ class PressRelease(models.Model):
         ordering = ["-release_date", "-publish_at", "-pk"]
         verbose_name = "Pressemitteilung"
         verbose_name_plural = "Pressemitteilungen"
+        # The GIN index on search_vector (release_search_idx) exists on PostgreSQL only; migration
+        # 0004 creates it there, so it is not declared here.
         indexes = [
             models.Index(fields=["status", "publish_at"], name="release_visibility_idx"),
             models.Index(
@@ -169,6 +252,9 @@ class PressRelease(models.Model):
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or SEARCHABLE_FIELDS.intersection(update_fields):
+            PressRelease.objects.using(self._state.db).filter(pk=self.pk).update_search_vector()
 
     def get_absolute_url(self):
         return reverse("releases:detail", kwargs=self.url_kwargs())
@@ -189,6 +275,41 @@ class PressRelease(models.Model):
     @property
     def is_embargoed(self):
         return self.status == self.Status.PUBLISHED and not self.is_public
+
+    def press_contacts(self):
+        """The active contacts of the release; the default contact if it has none, so that no
+        release goes out without one. Works on prefetched `contacts`."""
+        contacts = [contact for contact in self.contacts.all() if contact.is_active]
+        if not contacts:
+            default = PressContact.objects.default()
+            contacts = [default] if default else []
+        return contacts
+
+    def related_releases(self, limit=3):
+        """Up to `limit` other public releases about the same project or topic, newest first.
+        Works on prefetched `projects` and `topics`."""
+        projects = [project.pk for project in self.projects.all()]
+        topics = [topic.pk for topic in self.topics.all()]
+        if not projects and not topics:
+            return PressRelease.objects.none()
+        return (
+            PressRelease.objects.published()
+            .exclude(pk=self.pk)
+            .filter(models.Q(projects__in=projects) | models.Q(topics__in=topics))
+            .distinct()[:limit]
+        )
+
+    @property
+    def modified_at(self):
+        """When the public page last changed: its last save, or its publication if that came
+        later (a release under embargo is saved before it appears)."""
+        return max(moment for moment in [self.updated_at, self.publish_at] if moment)
+
+    @property
+    def search_snippet(self):
+        """In a list of search hits (PostgreSQL): the passage with the words marked, as HTML."""
+        headline = getattr(self, "search_headline", None)
+        return search.highlight(headline) if headline else None
 
 
 class ReleaseImage(models.Model):
@@ -276,3 +397,353 @@ class ReleaseAttachment(models.Model):
     @property
     def file_type(self):
         return PurePath(self.file.name).suffix.lstrip(".").upper()
+
+
+LOGO_EXTENSIONS = ["png", "jpg", "jpeg", "webp"]
+MAX_LOGO_SIZE = 2 * 1024 * 1024
+
+
+def validate_logo_size(file):
+    validate_file_size(MAX_LOGO_SIZE)(file)
+
+
+class PartnerKind(models.TextChoices):
+    """What kind of organisation a partner is; shareholders are grouped by it."""
+
+    CHAMBER = "chamber", "Kammer"
+    COUNTY = "county", "Landkreis"
+    CITY = "city", "Stadt"
+    REGIONAL_BODY = "regional_body", "Kommunalverband"
+    PUBLIC_FUNDER = "public_funder", "Öffentlicher Fördermittelgeber"
+    ECONOMIC_DEVELOPMENT = "economic_development", "Wirtschaftsförderung"
+    COMPANY = "company", "Unternehmen"
+    ASSOCIATION = "association", "Verband oder Verein"
+    UNION = "union", "Gewerkschaft"
+    BANK = "bank", "Bank oder Sparkasse"
+    INSURER = "insurer", "Versicherung"
+    MEDIA = "media", "Medienhaus"
+    RESEARCH = "research", "Hochschule oder Forschung"
+    OTHER = "other", "Sonstige"
+
+
+class Partner(models.Model):
+    """An organisation: a shareholder (Gesellschafter), a funder or supporter of a project, or one
+    that a release mentions."""
+
+    Kind = PartnerKind
+
+    # Headings of the groups on /gesellschafter/, in the order of Kind.
+    KIND_GROUP_TITLES = {
+        Kind.CHAMBER: "Kammern",
+        Kind.COUNTY: "Landkreise",
+        Kind.CITY: "Städte",
+        Kind.REGIONAL_BODY: "Kommunalverbände",
+        Kind.PUBLIC_FUNDER: "Öffentliche Fördermittelgeber",
+        Kind.ECONOMIC_DEVELOPMENT: "Wirtschaftsförderungen",
+        Kind.COMPANY: "Unternehmen",
+        Kind.ASSOCIATION: "Verbände und Vereine",
+        Kind.UNION: "Gewerkschaften",
+        Kind.BANK: "Banken und Sparkassen",
+        Kind.INSURER: "Versicherungen",
+        Kind.MEDIA: "Medienhäuser",
+        Kind.RESEARCH: "Hochschulen und Forschung",
+        Kind.OTHER: "Weitere",
+    }
+
+    name = models.CharField("Name", max_length=200, unique=True)
+    short_name = models.CharField(
+        "Kurzname", max_length=80, blank=True, help_text="z. B. „IHK Braunschweig“"
+    )
+    slug = models.SlugField(
+        "Kurzname in der Adresse",
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="Wird aus dem Namen erzeugt, wenn leer.",
+    )
+    kind = models.CharField("Art", max_length=30, choices=Kind.choices, default=Kind.COMPANY)
+    is_shareholder = models.BooleanField(
+        "Gesellschafter", default=False, help_text="Erscheint auf der Seite /gesellschafter/."
+    )
+    logo = models.ImageField(
+        "Logo",
+        upload_to=upload_path,
+        max_length=255,
+        blank=True,
+        width_field="logo_width",
+        height_field="logo_height",
+        validators=[FileExtensionValidator(LOGO_EXTENSIONS), validate_logo_size],
+        help_text="PNG, JPEG oder WebP, höchstens 2 MB; am besten auf weißem oder transparentem "
+        "Grund.",
+    )
+    logo_width = models.PositiveIntegerField(null=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, editable=False)
+    website = models.URLField("Website", blank=True)
+    description = models.TextField("Beschreibung", blank=True)
+    order = models.PositiveIntegerField(
+        "Reihenfolge", default=0, help_text="Kleinere Zahlen stehen weiter oben."
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "Partner"
+        verbose_name_plural = "Partner und Gesellschafter"
+        indexes = [models.Index(fields=["is_shareholder", "kind"], name="partner_shareholder_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=PartnerKind.values),
+                name="partner_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("releases:partner", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class ProjectQuerySet(models.QuerySet):
+    def public(self):
+        """Running and completed projects; a planned one is not shown yet."""
+        return self.exclude(status=Project.Status.PLANNED)
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Geplant"
+        RUNNING = "running", "Laufend"
+        COMPLETED = "completed", "Abgeschlossen"
+
+    name = models.CharField("Name", max_length=200, unique=True)
+    slug = models.SlugField(
+        "Kurzname in der Adresse",
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="Wird aus dem Namen erzeugt, wenn leer.",
+    )
+    programme = models.CharField(
+        "Dachprogramm",
+        max_length=200,
+        blank=True,
+        help_text="z. B. „Fachkräftebündnis Südostniedersachsen“",
+    )
+    summary = models.TextField(
+        "Kurzbeschreibung", help_text="Zwei, drei Sätze für die Projektübersicht."
+    )
+    description = CKEditor5Field("Beschreibung", blank=True)
+    about = models.TextField(
+        "„Über das Projekt“",
+        blank=True,
+        help_text="Der Kasten „Über das Projekt …“ unter jeder Mitteilung zum Projekt. Leer = "
+        "Kurzbeschreibung.",
+    )
+    status = models.CharField(
+        "Status", max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
+    start = models.DateField("Beginn", null=True, blank=True)
+    end = models.DateField("Ende", null=True, blank=True)
+    image = models.ImageField(
+        "Bild",
+        upload_to=upload_path,
+        max_length=255,
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_size],
+        help_text="JPEG, PNG oder WebP, höchstens 10 MB.",
+    )
+    image_width = models.PositiveIntegerField(null=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, editable=False)
+    image_alt = models.CharField(
+        "Alternativtext des Bildes", max_length=300, blank=True, help_text="Pflicht mit Bild."
+    )
+    website = models.URLField("Website", blank=True)
+    partners = models.ManyToManyField(
+        Partner,
+        through="ProjectPartner",
+        related_name="projects",
+        verbose_name="Förderer und Unterstützer",
+    )
+    order = models.PositiveIntegerField("Reihenfolge", default=0)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "-start", "name"]
+        verbose_name = "Projekt"
+        verbose_name_plural = "Projekte"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["planned", "running", "completed"]),
+                name="project_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start__isnull=True)
+                | models.Q(end__isnull=True)
+                | models.Q(end__gte=models.F("start")),
+                name="project_ends_after_start",
+                violation_error_message="Das Ende liegt vor dem Beginn.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.description = sanitize_html(self.description)
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("releases:project", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.image and not self.image_alt:
+            raise ValidationError(
+                {"image_alt": "Bitte beschreiben Sie, was auf dem Bild zu sehen ist."}
+            )
+
+    @property
+    def about_text(self):
+        return self.about or self.summary
+
+
+class ProjectPartner(models.Model):
+    """A partner's role in a project: funder, supporter or the organisation carrying it."""
+
+    class Role(models.TextChoices):
+        SPONSOR = "sponsor", "Projektträger"
+        FUNDER = "funder", "Förderer"
+        SUPPORTER = "supporter", "Unterstützer"
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="partner_roles", verbose_name="Projekt"
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="project_roles", verbose_name="Partner"
+    )
+    role = models.CharField("Rolle", max_length=10, choices=Role.choices)
+    funding_note = models.CharField(
+        "Förderhinweis",
+        max_length=300,
+        blank=True,
+        help_text="z. B. „Gefördert aus Mitteln des Europäischen Sozialfonds (ESF)“",
+    )
+    order = models.PositiveIntegerField("Reihenfolge", default=0)
+
+    class Meta:
+        ordering = ["order", "partner__name"]
+        verbose_name = "Rolle eines Partners"
+        verbose_name_plural = "Projektträger, Förderer und Unterstützer"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=["sponsor", "funder", "supporter"]),
+                name="project_partner_role_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "partner", "role"], name="project_partner_role_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} ({self.get_role_display()})"
+
+
+class ProjectArea(models.Model):
+    """A Projektraum: a town or district where the project works with local businesses."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="areas", verbose_name="Projekt"
+    )
+    name = models.CharField("Name", max_length=150, help_text="z. B. „Goslar“")
+    description = models.TextField("Beschreibung", blank=True)
+    order = models.PositiveIntegerField("Reihenfolge", default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "Projektraum"
+        verbose_name_plural = "Projekträume"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="project_area_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.project}: {self.name}"
+
+
+class ProjectEvent(models.Model):
+    area = models.ForeignKey(
+        ProjectArea, on_delete=models.CASCADE, related_name="events", verbose_name="Projektraum"
+    )
+    title = models.CharField("Titel", max_length=200)
+    starts_at = models.DateTimeField("Beginn")
+    ends_at = models.DateTimeField("Ende", null=True, blank=True)
+    place = models.CharField(
+        "Ort", max_length=255, help_text="z. B. „Gründer- und Unternehmerzentrum, Helmstedt“"
+    )
+    description = models.TextField("Beschreibung", blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = "Termin"
+        verbose_name_plural = "Termine"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(ends_at__gte=models.F("starts_at")),
+                name="project_event_ends_after_start",
+                violation_error_message="Das Ende liegt vor dem Beginn.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.area.project.get_absolute_url()}#termin-{self.pk}"
+
+    def get_ics_url(self):
+        return reverse("releases:event_ics", kwargs={"slug": self.area.project.slug, "pk": self.pk})
+
+    def to_ical(self, site_url):
+        """The event as an iCalendar file (RFC 5545) in Europe/Berlin, with its VTIMEZONE.
+        `site_url` ("https://presse.example.de") gives the link and the host part of the UID."""
+        berlin = timezone.get_default_timezone()
+        start = timezone.localtime(self.starts_at, berlin)
+        event = icalendar.Event()
+        event.add("uid", f"termin-{self.pk}@{urlsplit(site_url).hostname}")
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", start)
+        if self.ends_at:
+            event.add("dtend", timezone.localtime(self.ends_at, berlin))
+        event.add("summary", f"{self.title} ({self.area.project.name})")
+        event.add("location", self.place)
+        if self.description:
+            event.add("description", self.description)
+        event.add("url", f"{site_url}{self.get_absolute_url()}")
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", "-//Allianz für die Region//Pressebereich//DE")
+        calendar.add("version", "2.0")
+        calendar.add_component(event)
+        # A VTIMEZONE covering a year either side, rather than every rule since 1970.
+        year = datetime.timedelta(days=366)
+        calendar.add_missing_timezones(
+            first_date=start.date() - year, last_date=start.date() + year
+        )
+        return calendar.to_ical()
+
+    @property
+    def is_past(self):
+        return (self.ends_at or self.starts_at) < timezone.now()

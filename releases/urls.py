@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 from .converters import FourDigitYearConverter, TwoDigitConverter
 
 register_converter(FourDigitYearConverter, "yyyy")
@@ -22,4 +22,14 @@ urlpatterns = [
     path(release, views.ReleaseDetailView.as_view(), name="detail"),
     path(f"{release}anhang/<int:pk>/", views.attachment_download, name="attachment"),
     path("presse/vorschau/<int:pk>/", views.ReleasePreviewView.as_view(), name="preview"),
+    path("presse/feed/", feeds.ReleaseFeed.as_view(), name="feed"),
+    path("presse/feed/thema/<slug:slug>/", feeds.TopicReleaseFeed.as_view(), name="topic_feed"),
+]
+
+urlpatterns += [
+    path("projekte/", views.ProjectListView.as_view(), name="projects"),
+    path("projekte/<slug:slug>/", views.ProjectDetailView.as_view(), name="project"),
+    path("projekte/<slug:slug>/termine/<int:pk>.ics", views.event_ics, name="event_ics"),
+    path("gesellschafter/", views.ShareholderListView.as_view(), name="shareholders"),
+    path("partner/<slug:slug>/", views.PartnerDetailView.as_view(), name="partner"),
 ]

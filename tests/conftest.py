@@ -8,7 +8,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from releases.models import PressRelease, ReleaseAttachment, ReleaseImage, Topic
+from contacts.models import PressContact
+from releases.models import (
+    Partner,
+    PressRelease,
+    Project,
+    ProjectArea,
+    ProjectEvent,
+    ReleaseAttachment,
+    ReleaseImage,
+    Topic,
+)
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -86,3 +96,64 @@ def staff_client(client, django_user_model):
     )
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def make_contact(db):
+    numbers = itertools.count(1)
+
+    def make(**fields):
+        number = next(numbers)
+        values = {
+            "first_name": "Erika",
+            "last_name": f"Beispiel{number}",
+            "slug": f"erika-beispiel-{number}",
+            "position": "Pressesprecherin",
+            "department": "Kommunikation",
+            "phone": "+49 (0)531/1218-154",
+            "fax": "+49 (0)531/1218-124",
+            "mobile": "+49 (0)173/5406110",
+            "email": f"erika{number}@example.org",
+            "order": number,
+            **fields,
+        }
+        return PressContact.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def make_partner(db):
+    numbers = itertools.count(1)
+
+    def make(**fields):
+        return Partner.objects.create(**{"name": f"Partner Nummer {next(numbers)}", **fields})
+
+    return make
+
+
+@pytest.fixture
+def make_project(db):
+    """A running project; `areas` adds that many areas with one event each (`event_at`)."""
+    numbers = itertools.count(1)
+
+    def make(areas=0, event_at=None, **fields):
+        number = next(numbers)
+        values = {
+            "name": f"Projekt Nummer {number}",
+            "summary": "Betriebe gewinnen gemeinsam Fachkräfte.",
+            "status": Project.Status.RUNNING,
+            **fields,
+        }
+        project = Project.objects.create(**values)
+        for order in range(areas):
+            area = ProjectArea.objects.create(project=project, name=f"Raum {order}", order=order)
+            ProjectEvent.objects.create(
+                area=area,
+                title=f"Treffen im Raum {order}",
+                starts_at=event_at or timezone.now() + datetime.timedelta(days=7),
+                place=f"Rathaus {order}",
+            )
+        return project
+
+    return make

@@ -151,3 +151,26 @@ def test_one_bad_file_does_not_stop_the_batch(db, tmp_path, capsys):
     assert "ohne-ortszeile.txt: Keine Ortszeile" in captured.err
     assert "gibt-es-nicht.txt" in captured.err
     assert "Abschnitt „Gesellschafter der Allianz für die Region GmbH“" in captured.out
+
+
+def test_import_links_the_named_project_and_contact(client, make_project, make_contact, capsys):
+    project = make_project(name="Werkstatt Beispiel", about="Der Kasten aus dem Projekt.")
+    make_contact(first_name="Sibille", last_name="Rosinski")
+    erika = make_contact(first_name="Erika", last_name="Beispiel")
+    call_command("import_releases", str(IMPORTS / "werkstatt.txt"))
+    release = PressRelease.objects.get()
+    assert list(release.projects.all()) == [project]
+    assert list(release.contacts.all()) == [erika]
+    assert "Über das Projekt" not in release.body
+    html = client.get(release.get_absolute_url()).content.decode()
+    assert html.count("Über das Projekt Werkstatt Beispiel") == 1
+    assert "Der Kasten aus dem Projekt." in html
+    output = capsys.readouterr().out
+    assert "Mit dem Projekt „Werkstatt Beispiel“ verknüpft" in output
+    assert "Pressekontakt: Erika Beispiel" in output
+
+
+def test_import_without_a_known_contact_gets_the_default_contact(db, make_contact):
+    default = make_contact(first_name="Sibille", last_name="Rosinski", order=1)
+    call_command("import_releases", str(IMPORTS / "kooperation.txt"))  # names Erika Beispiel
+    assert list(PressRelease.objects.get().contacts.all()) == [default]

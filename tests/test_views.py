@@ -115,6 +115,7 @@ def test_old_date_in_the_address_redirects_to_the_current_one(client, make_relea
         "/presse/2022/13/",
         "/presse/2022/00/",
         "/presse/1999/",
+        "/presse/0000/",
         "/presse/9999/",
         "/presse/9999/12/",
         "/presse/2022/03/28/gibt-es-nicht/",
@@ -155,8 +156,13 @@ def count_queries(client, url):
     return len(queries)
 
 
-@pytest.mark.parametrize("url", ["/", "/presse/", "/presse/2022/", "/presse/2022/03/"])
-def test_list_pages_query_count_does_not_grow_with_releases(client, make_release, url):
+# Home: releases and their topics (plus session/auth overhead, none here). Archive pages: month
+# counts, topic facet, place facet, the page of releases, their topics (the paginator's total
+# comes from the month counts). See tests/test_filters.py for the pages with search and filters.
+@pytest.mark.parametrize(
+    ("url", "most"), [("/", 4), ("/presse/", 5), ("/presse/2022/", 5), ("/presse/2022/03/", 5)]
+)
+def test_list_pages_query_count_does_not_grow_with_releases(client, make_release, url, most):
     topics = [Topic.objects.create(name=f"Thema {number}") for number in range(3)]
 
     def add(count):
@@ -168,7 +174,7 @@ def test_list_pages_query_count_does_not_grow_with_releases(client, make_release
     add(45)
     many = count_queries(client, url)
     assert few == many
-    assert many <= 4
+    assert many <= most
 
 
 def test_detail_page_query_count_does_not_grow_with_images(client, make_release, topic):
@@ -177,4 +183,7 @@ def test_detail_page_query_count_does_not_grow_with_images(client, make_release,
     assert count_queries(client, few.get_absolute_url()) == count_queries(
         client, many.get_absolute_url()
     )
-    assert count_queries(client, many.get_absolute_url()) <= 4
+    # Release, topics, images, attachments, projects, partners, contacts, related releases, and
+    # here (no contact chosen) the default contact. Issue 3 added the last five; the performance
+    # issue is to bring every public page back to four.
+    assert count_queries(client, many.get_absolute_url()) <= 9

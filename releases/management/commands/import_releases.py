@@ -4,8 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from contacts.models import PressContact
 from releases.importer import ParseError, parse_release, read_text
-from releases.models import PressRelease
+from releases.models import PressRelease, Project
 
 
 class Command(BaseCommand):
@@ -42,6 +43,10 @@ class Command(BaseCommand):
             )
             if parsed.contact_lines:
                 self.stdout.write(f"  Pressekontakt erkannt: {' / '.join(parsed.contact_lines)}")
+            for project in release.projects.all():
+                self.stdout.write(f"  Mit dem Projekt „{project}“ verknüpft")
+            for contact in release.contacts.all():
+                self.stdout.write(f"  Pressekontakt: {contact.name}")
             for note in parsed.skipped:
                 self.stdout.write(self.style.WARNING(f"  {note}"))
         summary = f"{len(files) - failed} von {len(files)} Datei(en) importiert."
@@ -50,12 +55,20 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(summary))
 
     def save(self, parsed, draft=False):
-        """Title and date identify a release: importing the same file again updates it."""
+        """Title and date identify a release: importing the same file again updates it. A
+        release whose "Über das Projekt X" section names an existing project is linked to it and
+        shows the project's box instead of the section; the contact named in its contact block
+        becomes its press contact (else the default contact)."""
+        project = (
+            Project.objects.filter(name__iexact=parsed.about_project).first()
+            if parsed.about_project
+            else None
+        )
         fields = {
             "subtitle": parsed.subtitle,
             "place": parsed.place,
             "lead": parsed.lead,
-            "body": parsed.body_html(),
+            "body": parsed.body_html(with_about=project is None),
         }
         release = PressRelease.objects.filter(title=parsed.title, release_date=parsed.date).first()
         created = release is None
@@ -69,4 +82,11 @@ class Command(BaseCommand):
         for name, value in fields.items():
             setattr(release, name, value)
         release.save()
+        if project:
+            release.projects.add(project)
+        contacts = PressContact.objects.named_in(" ".join(parsed.contact_lines))
+        if contacts:
+            release.contacts.set(contacts)
+        elif not release.contacts.exists() and PressContact.objects.default():
+            release.contacts.add(PressContact.objects.default())
         return release, created

@@ -15,7 +15,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from releases.models import PressRelease, ReleaseAttachment, ReleaseImage, Topic
+from contacts.models import PressContact
+from releases.models import (
+    Partner,
+    PressRelease,
+    Project,
+    ProjectArea,
+    ProjectEvent,
+    ProjectPartner,
+    ReleaseAttachment,
+    ReleaseImage,
+    Topic,
+)
 
 PUBLISHED = PressRelease.Status.PUBLISHED
 
@@ -78,14 +89,6 @@ bei der Suche nach Auszubildenden helfen. Die Handwerkskammer Braunschweig-Lüne
 ihre Unterstützungsangebote vor.</p>
 <p>Der Projektraum soll wachsen, damit künftig mehr Unternehmen im Landkreis Helmstedt vom
 Austausch profitieren.</p>
-<h2>Über das Projekt Betriebsnachbarschaften</h2>
-<p>Die Allianz für die Region organisierte als Projektträgerin regelmäßige Treffen benachbarter
-Unternehmen in fünf Projekträumen: Goslar, Peine, Salzgitter, Schöningen/Heeseberg und Seesen.
-Die Wirtschaftsförderungen vor Ort sowie die Handwerkskammer Braunschweig-Lüneburg-Stade und die
-IHK Braunschweig unterstützten die Betriebe. Das Projekt gehört zum Fachkräftebündnis
-Südostniedersachsen und wurde aus Mitteln des Europäischen Sozialfonds, des Niedersächsischen
-Ministeriums für Wirtschaft, Arbeit, Verkehr und Digitalisierung und des Landkreises Helmstedt
-gefördert.</p>
 """,
     },
     *[
@@ -145,6 +148,250 @@ DRAFT = {
     "body": "<p>Text folgt.</p>",
     "status": PressRelease.Status.DRAFT,
 }
+
+
+# The press contact named in both seed releases.
+CONTACT = {
+    "slug": "sibille-rosinski",
+    "first_name": "Sibille",
+    "last_name": "Rosinski",
+    "position": "Pressesprecherin",
+    "department": "Kommunikation",
+    "phone": "+49 (0)531/1218-154",
+    "fax": "+49 (0)531/1218-124",
+    "mobile": "+49 (0)173/5406110",
+    "email": "sibille.rosinski@allianz-fuer-die-region.de",
+}
+
+Kind = Partner.Kind
+
+# All shareholders listed under the seed release of 2022: (name, short name, kind).
+SHAREHOLDERS = [
+    ("Arbeitgeberverband Region Braunschweig e.V.", "Arbeitgeberverband", Kind.ASSOCIATION),
+    ("FUNKE Medien Niedersachsen GmbH", "FUNKE Medien", Kind.MEDIA),
+    ("IG Metall SüdOstNiedersachsen", "IG Metall", Kind.UNION),
+    ("Industrie- und Handelskammer Braunschweig", "IHK Braunschweig", Kind.CHAMBER),
+    ("Industrie- und Handelskammer Lüneburg-Wolfsburg", "IHK Lüneburg-Wolfsburg", Kind.CHAMBER),
+    ("Landkreis Gifhorn", "", Kind.COUNTY),
+    ("Landkreis Goslar", "", Kind.COUNTY),
+    ("Landkreis Helmstedt", "", Kind.COUNTY),
+    ("Landkreis Peine", "", Kind.COUNTY),
+    ("Landkreis Wolfenbüttel", "", Kind.COUNTY),
+    ("Madsack Medien Ostniedersachsen GmbH & Co. KG", "Madsack Medien", Kind.MEDIA),
+    ("Öffentliche Versicherung Braunschweig", "Öffentliche Versicherung", Kind.INSURER),
+    ("Regionalverband Großraum Braunschweig", "Regionalverband", Kind.REGIONAL_BODY),
+    ("Salzgitter AG", "", Kind.COMPANY),
+    ("Sparkasse Celle-Gifhorn-Wolfsburg", "Sparkasse", Kind.BANK),
+    ("Stadt Braunschweig", "", Kind.CITY),
+    ("Stadt Salzgitter", "", Kind.CITY),
+    ("Stadt Wolfsburg", "", Kind.CITY),
+    ("Volksbank eG Braunschweig Wolfsburg", "Volksbank", Kind.BANK),
+    ("Volkswagen Financial Services AG", "VW Financial Services", Kind.COMPANY),
+    ("Wolfsburg AG", "", Kind.COMPANY),
+]
+
+# Organisations of the project Betriebsnachbarschaften that are not shareholders.
+PROJECT_PARTNERS = [
+    (
+        "Allianz für die Region GmbH",
+        "Allianz für die Region",
+        Kind.COMPANY,
+        "Die regionale Entwicklungsgesellschaft für Südostniedersachsen; Trägerin des Projekts "
+        "Betriebsnachbarschaften.",
+    ),
+    (
+        "Europäischer Sozialfonds",
+        "ESF",
+        Kind.PUBLIC_FUNDER,
+        "Das Förderprogramm der Europäischen Union für Beschäftigung und Qualifizierung.",
+    ),
+    (
+        "Niedersächsisches Ministerium für Wirtschaft, Arbeit, Verkehr und Digitalisierung",
+        "Wirtschaftsministerium Niedersachsen",
+        Kind.PUBLIC_FUNDER,
+        "",
+    ),
+    (
+        "Handwerkskammer Braunschweig-Lüneburg-Stade",
+        "HWK Braunschweig-Lüneburg-Stade",
+        Kind.CHAMBER,
+        "Berät Handwerksbetriebe; stellte im Projekt ihre Angebote für Betriebe vor.",
+    ),
+    (
+        "RKW-Kompetenzzentrum Nord",
+        "RKW Nord",
+        Kind.ASSOCIATION,
+        "Gestaltete im Projekt eine Unternehmenswerkstatt zum Azubimarketing.",
+    ),
+    (
+        "Wirtschaftsförderungen der Projekträume",
+        "Wirtschaftsförderungen",
+        Kind.ECONOMIC_DEVELOPMENT,
+        "Die kommunalen Wirtschaftsförderungen in Goslar, Peine, Salzgitter, im Landkreis "
+        "Helmstedt und in Seesen begleiteten die Betriebe vor Ort.",
+    ),
+]
+
+PROJECT = {
+    "slug": "betriebsnachbarschaften",
+    "name": "Betriebsnachbarschaften",
+    "programme": "Fachkräftebündnis Südostniedersachsen",
+    "status": Project.Status.COMPLETED,
+    # The seed only says the project ran for about two years before its closing events in
+    # March 2022; the start month is an assumption for the demo.
+    "start": datetime.date(2020, 4, 1),
+    "end": datetime.date(2022, 3, 31),
+    "summary": "Benachbarte Betriebe in fünf Gewerbegebieten Südostniedersachsens haben sich "
+    "zusammengetan, um gemeinsam Fachkräfte zu finden, auszubilden und zu halten.",
+    "description": """
+<p>Kleine und mittlere Unternehmen spüren den Fachkräftemangel besonders. Im Projekt
+Betriebsnachbarschaften suchten Betriebe, die Tür an Tür arbeiten, gemeinsam nach Antworten:
+Was macht uns als Arbeitgeber attraktiv? Wie erreichen wir Auszubildende? Wie halten wir unsere
+Leute?</p>
+<h2>So lief das Projekt</h2>
+<ul>
+<li>Zum Auftakt wurde in jedem Gewerbegebiet erhoben, was die Betriebe brauchen.</li>
+<li>Fachinformationen zu Arbeitgeberattraktivität und Personalentwicklung folgten.</li>
+<li>In Nachbarschaftstreffen und Unternehmenswerkstätten setzten die Betriebe mindestens eine
+gemeinsam verabredete Maßnahme um.</li>
+</ul>
+<p>Die Wirtschaftsförderungen vor Ort, die Handwerkskammer Braunschweig-Lüneburg-Stade und die
+IHK Braunschweig standen den Betrieben zur Seite. In jedem der fünf Projekträume endete das
+Projekt im März 2022 mit einer Abschlussveranstaltung.</p>
+""",
+    "about": "Die Allianz für die Region organisierte als Projektträgerin regelmäßige Treffen "
+    "benachbarter Unternehmen in fünf Projekträumen: Goslar, Peine, Salzgitter, "
+    "Schöningen/Samtgemeinde Heeseberg und Seesen. Die Wirtschaftsförderungen vor Ort sowie die "
+    "Handwerkskammer Braunschweig-Lüneburg-Stade und die IHK Braunschweig unterstützten die "
+    "Betriebe. Das Projekt gehört zum Fachkräftebündnis Südostniedersachsen und wurde aus Mitteln "
+    "des Europäischen Sozialfonds, des Niedersächsischen Ministeriums für Wirtschaft, Arbeit, "
+    "Verkehr und Digitalisierung und des Landkreises Helmstedt gefördert.",
+    "image_alt": "Blaue Grafik mit dem Schriftzug Betriebsnachbarschaften",
+}
+
+# (partner name, role, funding note)
+PROJECT_ROLES = [
+    ("Allianz für die Region GmbH", ProjectPartner.Role.SPONSOR, ""),
+    (
+        "Europäischer Sozialfonds",
+        ProjectPartner.Role.FUNDER,
+        "Gefördert aus Mitteln des Europäischen Sozialfonds (ESF)",
+    ),
+    (
+        "Niedersächsisches Ministerium für Wirtschaft, Arbeit, Verkehr und Digitalisierung",
+        ProjectPartner.Role.FUNDER,
+        "",
+    ),
+    ("Landkreis Helmstedt", ProjectPartner.Role.FUNDER, ""),
+    ("Handwerkskammer Braunschweig-Lüneburg-Stade", ProjectPartner.Role.SUPPORTER, ""),
+    ("Industrie- und Handelskammer Braunschweig", ProjectPartner.Role.SUPPORTER, ""),
+    ("Wirtschaftsförderungen der Projekträume", ProjectPartner.Role.SUPPORTER, ""),
+    ("RKW-Kompetenzzentrum Nord", ProjectPartner.Role.SUPPORTER, ""),
+]
+
+# The five project areas and their closing events. The dates are the seed's; the seeds give no
+# times, so 16:00 to 18:00 is an assumption for the demo.
+AREAS = [
+    ("Goslar", "", datetime.date(2022, 3, 21), "Goslar"),
+    ("Peine", "", datetime.date(2022, 3, 22), "Peine"),
+    ("Salzgitter", "", datetime.date(2022, 3, 30), "Salzgitter"),
+    (
+        "Schöningen/Samtgemeinde Heeseberg",
+        "Handwerksbetriebe aus der Stadt Schöningen und der Samtgemeinde Heeseberg im Landkreis "
+        "Helmstedt; Schwerpunkte waren Azubimarketing, Mitarbeiterbindung und neue Wege der "
+        "Rekrutierung.",
+        datetime.date(2022, 3, 28),
+        "Gründer- und Unternehmerzentrum, Landkreis Helmstedt",
+    ),
+    ("Seesen", "", datetime.date(2022, 3, 29), "Seesen"),
+]
+
+# Which demo releases belong to the project and which organisations each one mentions.
+RELEASE_LINKS = {
+    "allianz-fuer-die-region-und-ihk-lueneburg-wolfsburg-bauen-kooperation-aus": (
+        False,
+        [
+            "Industrie- und Handelskammer Lüneburg-Wolfsburg",
+            "Landkreis Goslar",
+            "Landkreis Gifhorn",
+        ],
+    ),
+    "betriebsnachbarschaften-abschluss-im-landkreis-helmstedt": (
+        True,
+        [
+            "Landkreis Helmstedt",
+            "Handwerkskammer Braunschweig-Lüneburg-Stade",
+            "RKW-Kompetenzzentrum Nord",
+        ],
+    ),
+    "betriebsnachbarschaften-abschlussveranstaltung-in-goslar": (True, []),
+    "betriebsnachbarschaften-abschlussveranstaltung-in-peine": (True, []),
+    "betriebsnachbarschaften-abschlussveranstaltung-in-seesen": (True, []),
+    "betriebsnachbarschaften-abschlussveranstaltung-in-salzgitter": (True, []),
+    "demo-sperrfrist-projektraum-helmstedt-soll-wachsen": (True, ["Landkreis Helmstedt"]),
+    "entwurf-regionalmarketing-arbeitsstand": (False, []),
+}
+
+
+def load_directory():
+    """Press contact, partners and shareholders, the project with its areas and events, and the
+    links of the demo releases to them. Returns (contacts, partners, projects) counts."""
+    contact_data = dict(CONTACT)
+    contact, _created = PressContact.objects.update_or_create(
+        slug=contact_data.pop("slug"), defaults=contact_data
+    )
+    partners = {}
+    for order, (name, short_name, kind) in enumerate(SHAREHOLDERS):
+        partners[name], _created = Partner.objects.update_or_create(
+            name=name,
+            defaults={
+                "short_name": short_name,
+                "kind": kind,
+                "is_shareholder": True,
+                "order": order,
+            },
+        )
+    for name, short_name, kind, description in PROJECT_PARTNERS:
+        partners[name], _created = Partner.objects.update_or_create(
+            name=name,
+            defaults={"short_name": short_name, "kind": kind, "description": description},
+        )
+
+    project_data = dict(PROJECT)
+    project, _created = Project.objects.update_or_create(
+        slug=project_data.pop("slug"), defaults=project_data
+    )
+    if not project.image:
+        project.image = demo_image("Betriebsnachbarschaften")
+        project.save()
+    for order, (name, role, note) in enumerate(PROJECT_ROLES):
+        ProjectPartner.objects.update_or_create(
+            project=project,
+            partner=partners[name],
+            role=role,
+            defaults={"funding_note": note, "order": order},
+        )
+    for order, (name, description, day, place) in enumerate(AREAS):
+        area, _created = ProjectArea.objects.update_or_create(
+            project=project, name=name, defaults={"description": description, "order": order}
+        )
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16)))
+        ProjectEvent.objects.update_or_create(
+            area=area,
+            title=f"Abschlussveranstaltung im Projektraum {name}",
+            defaults={
+                "starts_at": start,
+                "ends_at": start + datetime.timedelta(hours=2),
+                "place": place,
+            },
+        )
+
+    for slug, (about_project, mentioned) in RELEASE_LINKS.items():
+        release = PressRelease.objects.get(slug=slug)
+        release.projects.set([project] if about_project else [])
+        release.partners.set([partners[name] for name in mentioned])
+        release.contacts.set([contact])
+    return PressContact.objects.count(), Partner.objects.count(), Project.objects.count()
 
 
 def demo_image(text):
@@ -214,11 +461,17 @@ class Command(BaseCommand):
                 file=demo_pdf("Projektsteckbrief Betriebsnachbarschaften (Demo)"),
                 title="Projektsteckbrief Betriebsnachbarschaften",
             )
+        contacts, partners, projects = load_directory()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo-Inhalte bereit: {PressRelease.objects.count()} Pressemitteilungen, "
                 f"davon {PressRelease.objects.published().count()} öffentlich."
             )
+        )
+        self.stdout.write(
+            f"  {projects} Projekt(e), {partners} Partner "
+            f"({Partner.objects.filter(is_shareholder=True).count()} Gesellschafter), "
+            f"{contacts} Pressekontakt(e)."
         )
         if options["admin"]:
             self.create_admin()

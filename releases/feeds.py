@@ -1,0 +1,118 @@
+"""
+RSS 2.0 feeds of the public releases (Django's syndication framework):
+
+    /presse/feed/                  all releases
+    /presse/feed/thema/<slug>/     the releases of one topic
+
+Items carry title, link, publication time, the lead as description, the topics as categories and
+the first image as enclosure (with its size and MIME type). Like every public surface they list
+`published()` releases only.
+"""
+
+import mimetypes
+from urllib.parse import urlencode
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Enclosure
+from django.utils.html import escape, linebreaks
+
+from .models import PressRelease, Topic
+
+SITE_NAME = "Allianz für die Region"
+
+
+class ReleaseFeed(Feed):
+    title = f"Pressemitteilungen – {SITE_NAME}"
+    description = "Die neuesten Pressemitteilungen der Allianz für die Region GmbH."
+    language = "de"
+    length = 30
+
+    @classmethod
+    def as_view(cls):
+        """A fresh feed for each request, which knows that request: all its addresses are built
+        from the request's host (the sites framework's domain serves only the flatpages)."""
+
+        def view(request, *args, **kwargs):
+            feed = cls()
+            feed.request = request
+            return feed(request, *args, **kwargs)
+
+        return view
+
+    def absolute(self, path):
+        return self.request.build_absolute_uri(path)
+
+    def link(self):
+        return self.absolute(reverse("releases:archive"))
+
+    def feed_url(self):
+        return self.absolute(self.request.path)
+
+    def item_link(self, release):
+        return self.absolute(release.get_absolute_url())
+
+    def releases(self, obj):
+        return PressRelease.objects.published()
+
+    def items(self, obj):
+        releases = self.releases(obj).defer("search_vector")
+        return releases.prefetch_related("images", "topics")[: self.length]
+
+    def item_title(self, release):
+        return release.title
+
+    def item_description(self, release):
+        # RSS descriptions are HTML; the lead is plain text.
+        return linebreaks(escape(release.lead))
+
+    def item_pubdate(self, release):
+        return timezone.localtime(release.publish_at)
+
+    def item_updateddate(self, release):
+        return timezone.localtime(release.updated_at)
+
+    def item_categories(self, release):
+        return [topic.name for topic in release.topics.all()]
+
+    def item_enclosures(self, release):
+        images = release.images.all()  # prefetched, ordered
+        if not images:
+            return []
+        file = images[0].image
+        try:
+            length = file.size
+        except OSError:  # the file is gone: no enclosure rather than a broken one
+            return []
+        mime_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        return [Enclosure(self.absolute(file.url), str(length), mime_type)]
+
+
+class TopicReleaseFeed(ReleaseFeed):
+    """The releases of one topic. A feed per project (or partner) is the same class with
+    model = Project, release_filter = "projects", archive_parameter = "projekt"."""
+
+    model = Topic
+    release_filter = "topics"  # how a release refers to the object
+    archive_parameter = "thema"  # the archive filter that lists the same releases
+    kind = "Thema"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(self.model, slug=slug)
+
+    def title(self, obj):
+        return f"Pressemitteilungen, {self.kind} {obj} – {SITE_NAME}"
+
+    def description(self, obj):
+        return (
+            f"Die neuesten Pressemitteilungen der Allianz für die Region GmbH, {self.kind} {obj}."
+        )
+
+    def link(self, obj):
+        archive = reverse("releases:archive")
+        return self.absolute(f"{archive}?{urlencode({self.archive_parameter: obj.slug})}")
+
+    def releases(self, obj):
+        return super().releases(obj).filter(**{self.release_filter: obj})

@@ -1,0 +1,152 @@
+"""
+German full-text search on PostgreSQL, and the plain fallback on SQLite.
+
+Every release stores a `search_vector` (title weighted A, subtitle and lead B, text C, dateline
+place D), built with the text search configuration `german_unaccent`: PostgreSQL's German
+configuration (stemming: "Unternehmen" finds "Unternehmens") with the `unaccent` dictionary in
+front of the stemmer (é → e, ü → u). Both are created by migration 0004 on PostgreSQL only.
+
+Umlauts are written three ways by journalists: "Lüneburg", "Lueneburg" and "Luneburg".
+`unaccent` alone folds only the first and the last together. So the vector holds every text twice,
+as written and transliterated (ä → ae, ö → oe, ü → ue, ß → ss), and the query is transliterated
+before it is parsed:
+
+    document "Lüneburg"  → lexemes luneburg (as written, unaccented) and lueneburg (transliterated)
+    query "Lüneburg"     → "Lueneburg" → lueneburg   found
+    query "Lueneburg"    → lueneburg                 found
+    query "Luneburg"     → luneburg                  found
+
+Doubling the text does not change the order of the ranking (every word counts twice) and keeps
+phrase search and negation exact. The snippets (`ts_headline`) are cut from the text as written;
+their query also tries the spelling with "ue" folded to "u", so "Lueneburg" still highlights
+"Lüneburg" there.
+
+Queries are parsed with `websearch_to_tsquery`, which accepts anything a person types (quotes,
+"or", "-word", stray operators) without raising an error.
+"""
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connections
+from django.db.models import F, Func, Q, TextField, Value
+from django.db.models.functions import Concat, Replace
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .slugs import GERMAN_TRANSLITERATION
+
+CONFIG = "german_unaccent"
+INDEX_NAME = "release_search_idx"
+
+# Which text goes into the vector, with which weight (A counts most).
+WEIGHTED_FIELDS = [("title", "A"), ("subtitle", "B"), ("lead", "B"), ("body", "C"), ("place", "D")]
+
+# Markers around the highlighted words of a snippet: control characters that no press release
+# contains. The snippet is escaped first, then the markers become <mark> elements.
+MARK_START, MARK_STOP = "\x02", "\x03"
+
+FOLDING = {
+    "ae": "a", "oe": "o", "ue": "u", "Ae": "A", "Oe": "O", "Ue": "U", "AE": "A", "OE": "O", "UE": "U",
+}  # fmt: skip
+
+
+def is_available(using="default"):
+    """Full-text search needs PostgreSQL; other databases get the plain search."""
+    return connections[using].vendor == "postgresql"
+
+
+def transliterate(text):
+    """ä → ae, ö → oe, ü → ue, ß → ss: the spelling without umlauts."""
+    return text.translate(GERMAN_TRANSLITERATION)
+
+
+def sort_key(text):
+    """Alphabetical order for German names: "Ölper" among the O, not after "Z"."""
+    return transliterate(text).casefold()
+
+
+def fold(text):
+    """ae → a, oe → o, ue → u: "Lueneburg" as "Luneburg", for highlighting only (lossy)."""
+    for written, folded in FOLDING.items():
+        text = text.replace(written, folded)
+    return text
+
+
+def _transliterated_sql(expression):
+    for umlaut, replacement in GERMAN_TRANSLITERATION.items():
+        expression = Replace(
+            expression, Value(chr(umlaut)), Value(replacement), output_field=TextField()
+        )
+    return expression
+
+
+def _plain_text_sql(expression):
+    """The rich text without tags and entities (the body is sanitized HTML)."""
+    return Func(
+        expression,
+        Value(r"<[^>]*>|&#?[a-zA-Z0-9]+;"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
+def _text_sql(field):
+    return _plain_text_sql(F(field)) if field == "body" else F(field)
+
+
+def document_vector():
+    """The expression that computes `search_vector` from a release's own columns (PostgreSQL)."""
+    vector = None
+    for field, weight in WEIGHTED_FIELDS:
+        text = _text_sql(field)
+        part = SearchVector(text, _transliterated_sql(text), config=CONFIG, weight=weight)
+        vector = part if vector is None else vector + part
+    return vector
+
+
+def search_query(text):
+    return SearchQuery(transliterate(text), config=CONFIG, search_type="websearch")
+
+
+def matches(text, using="default"):
+    """A filter for releases matching `text`: full text on PostgreSQL, substrings elsewhere."""
+    if is_available(using):
+        return Q(search_vector=search_query(text))
+    # SQLite: a plain case-insensitive search (case folding for ASCII letters only).
+    return (
+        Q(title__icontains=text)
+        | Q(subtitle__icontains=text)
+        | Q(lead__icontains=text)
+        | Q(body__icontains=text)
+        | Q(place__icontains=text)
+    )
+
+
+def rank_and_headline(text):
+    """Annotations for a list of hits: relevance, and a snippet with the words highlighted."""
+    # The snippet is cut from the text as written: look for every spelling of the words.
+    headline_query = None
+    for spelling in dict.fromkeys([text, transliterate(text), fold(text)]):
+        query = SearchQuery(spelling, config=CONFIG, search_type="websearch")
+        headline_query = query if headline_query is None else headline_query | query
+    return {
+        "search_rank": SearchRank(F("search_vector"), search_query(text)),
+        "search_headline": SearchHeadline(
+            Concat(F("lead"), Value(" "), _plain_text_sql(F("body")), output_field=TextField()),
+            headline_query,
+            config=CONFIG,
+            start_sel=MARK_START,
+            stop_sel=MARK_STOP,
+            min_words=15,
+            max_words=35,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        ),
+    }
+
+
+def highlight(headline):
+    """The snippet from ts_headline as safe HTML: escaped, the matches wrapped in <mark>."""
+    html = escape(headline.replace(MARK_START + MARK_STOP, ""))
+    return mark_safe(html.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))

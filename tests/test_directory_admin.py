@@ -1,0 +1,139 @@
+"""The press office maintains projects, partners, contacts and legal pages in the admin."""
+
+import datetime
+
+import pytest
+from django.contrib.flatpages.models import FlatPage
+
+from releases.models import Project, ProjectArea, ProjectEvent
+
+
+@pytest.fixture
+def directory(make_project, make_partner, make_contact):
+    project = make_project(areas=1)
+    return {
+        "project": project,
+        "area": project.areas.get(),
+        "partner": make_partner(),
+        "contact": make_contact(),
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/releases/project/",
+        "/admin/releases/project/add/",
+        "/admin/releases/project/{project.pk}/change/",
+        "/admin/releases/projectarea/{area.pk}/change/",
+        "/admin/releases/partner/",
+        "/admin/releases/partner/{partner.pk}/change/",
+        "/admin/contacts/presscontact/",
+        "/admin/contacts/presscontact/{contact.pk}/change/",
+        "/admin/flatpages/flatpage/",
+        "/admin/releases/pressrelease/add/",
+        "/admin/autocomplete/?app_label=releases&model_name=pressrelease&field_name=partners",
+    ],
+)
+def test_staff_open_every_directory_page_in_the_admin(staff_client, directory, url):
+    url = url.format(**directory)
+    assert staff_client.get(url).status_code == 200, url
+
+
+def test_staff_add_a_project_with_partner_roles_and_areas(staff_client, make_partner):
+    funder = make_partner(name="Europäischer Sozialfonds")
+    data = {
+        "name": "Betriebsnachbarschaften",
+        "slug": "",
+        "programme": "Fachkräftebündnis Südostniedersachsen",
+        "summary": "Betriebe helfen einander.",
+        "description": "<p>Text</p><script>alert(1)</script>",
+        "about": "",
+        "status": "completed",
+        "start": "01.04.2020",
+        "end": "31.03.2022",
+        "order": "0",
+        "website": "",
+        "image_alt": "",
+        "partner_roles-TOTAL_FORMS": "1",
+        "partner_roles-INITIAL_FORMS": "0",
+        "partner_roles-0-partner": funder.pk,
+        "partner_roles-0-role": "funder",
+        "partner_roles-0-funding_note": "Gefördert aus Mitteln des ESF",
+        "partner_roles-0-order": "0",
+        "areas-TOTAL_FORMS": "1",
+        "areas-INITIAL_FORMS": "0",
+        "areas-0-name": "Goslar",
+        "areas-0-description": "",
+        "areas-0-order": "0",
+    }
+    response = staff_client.post("/admin/releases/project/add/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    project = Project.objects.get()
+    assert project.slug == "betriebsnachbarschaften"
+    assert project.description == "<p>Text</p>"
+    assert project.partner_roles.get().funding_note == "Gefördert aus Mitteln des ESF"
+    assert project.areas.get().name == "Goslar"
+
+
+def test_project_ending_before_it_starts_is_refused_with_a_german_message(staff_client):
+    data = {
+        "name": "Rückwärts",
+        "summary": "x",
+        "status": "running",
+        "start": "01.04.2022",
+        "end": "01.04.2020",
+        "order": "0",
+        "partner_roles-TOTAL_FORMS": "0",
+        "partner_roles-INITIAL_FORMS": "0",
+        "areas-TOTAL_FORMS": "0",
+        "areas-INITIAL_FORMS": "0",
+    }
+    response = staff_client.post("/admin/releases/project/add/", data)
+    assert response.status_code == 200
+    assert "Das Ende liegt vor dem Beginn." in response.content.decode()
+    assert not Project.objects.exists()
+
+
+def test_staff_add_an_event_to_an_area(staff_client, make_project):
+    area = ProjectArea.objects.create(project=make_project(), name="Peine")
+    data = {
+        "project": area.project.pk,
+        "name": "Peine",
+        "description": "",
+        "order": "0",
+        "events-TOTAL_FORMS": "1",
+        "events-INITIAL_FORMS": "0",
+        "events-0-title": "Abschlussveranstaltung",
+        "events-0-starts_at_0": "22.03.2022",
+        "events-0-starts_at_1": "16:00:00",
+        "events-0-ends_at_0": "22.03.2022",
+        "events-0-ends_at_1": "18:00:00",
+        "events-0-place": "Peine",
+        "events-0-description": "",
+    }
+    response = staff_client.post(f"/admin/releases/projectarea/{area.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = ProjectEvent.objects.get()
+    assert event.ends_at - event.starts_at == datetime.timedelta(hours=2)
+
+
+def test_contact_with_letters_in_the_phone_number_is_refused(staff_client):
+    data = {
+        "first_name": "Erika",
+        "last_name": "Beispiel",
+        "slug": "erika-beispiel",
+        "organisation": "Allianz für die Region GmbH",
+        "phone": "null-fünf-drei-eins",
+        "order": "0",
+        "is_active": "on",
+    }
+    response = staff_client.post("/admin/contacts/presscontact/add/", data)
+    assert response.status_code == 200
+    assert "Bitte nur Ziffern" in response.content.decode()
+
+
+def test_legal_page_is_edited_in_ckeditor(staff_client):
+    page = FlatPage.objects.get(url="/datenschutz/")
+    html = staff_client.get(f"/admin/flatpages/flatpage/{page.pk}/change/").content.decode()
+    assert "django_ckeditor_5" in html
