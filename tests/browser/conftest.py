@@ -8,14 +8,17 @@ Without Chromium they are skipped with the reason; with CI=true a missing tool f
 
 import io
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from .tools import CHROMIUM, CHROMIUM_FLAGS, chromium_available, require, same_origin
 
 HERE = Path(__file__).resolve().parent
+legal_pages = import_module("releases.migrations.0003_legal_pages")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -91,6 +94,12 @@ def open_browser(browser, live_server):
 
 @pytest.fixture
 def newsroom(transactional_db):
-    """The demo content (releases with images, an embargoed release and a draft): the pages of
-    PAGE_TYPES exist with it."""
+    """The demo content (releases with images, an embargoed release and a draft, the project,
+    partners, the press contact) and the legal pages: the pages of PAGE_TYPES exist with it.
+
+    The live server needs a transactional database, which is emptied after each test, rows
+    created by migrations included; so the legal pages' data migration runs again here. (Django's
+    serialized rollback cannot help: the connection it serializes at set-up is not the one the
+    test sees once Playwright's event loop runs in this thread.)"""
+    legal_pages.create_legal_pages(apps, schema_editor=None)
     call_command("load_demo", stdout=io.StringIO())

@@ -25,9 +25,15 @@ PAGE_TYPES = [
     PageType("monatsarchiv", "/presse/2022/03/"),
     PageType("mitteilung", DETAIL),
     PageType("nicht-gefunden", "/presse/gibt-es-nicht/", status=404),
-    # After the merge of issues 3, 4a and 4b, for example:
-    # PageType("projekte", "/projekte/"),
-    # PageType("suche", "/presse/?q=Betriebsnachbarschaften"),
+    PageType("suche", "/presse/?q=Betriebsnachbarschaften&thema=fachkraeftesicherung"),
+    PageType("projekte", "/projekte/"),
+    PageType("projekt", "/projekte/betriebsnachbarschaften/"),
+    PageType("gesellschafter", "/gesellschafter/"),
+    PageType("partner", "/partner/landkreis-helmstedt/"),
+    PageType("pressekontakt", "/pressekontakt/"),
+    PageType("impressum", "/impressum/"),
+    PageType("datenschutz", "/datenschutz/"),
+    PageType("barrierefreiheit", "/barrierefreiheit/"),
 ]
 
 # The admin pages the press office works with: axe-core and no request to another host (the

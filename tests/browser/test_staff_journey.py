@@ -2,15 +2,16 @@
 The press office's journey, end to end in the browser: log into the admin, write a release in
 CKEditor 5 (heading, bold, list, link), add an image with alt text and credit, schedule it two
 minutes ahead, see that the public site does not show it, let the two minutes pass, see it on the
-home page, in the archive and at its address, correct the title and see the correction.
+home page, in the archive, in the feed and at its address, correct the title and see the
+correction there.
 
 The two minutes pass with time-machine: it moves the clock of this process, and so of the live
 server thread, while the browser keeps its own. Nothing but the clock changes; no job runs.
-TODO after issue 4a: the feed (/presse/feed/) must show the release after the two minutes too.
 """
 
 import datetime
 
+import feedparser
 import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -21,6 +22,13 @@ from ..conftest import png_bytes
 
 PASSWORD = "ein-langes-passwort-1"
 TITLE = "Betriebsnachbarschaften starten im Landkreis Peine"
+
+
+def feed_titles(page):
+    """The titles in the RSS feed, fetched as a feed reader would (no cookies of the staff)."""
+    response = page.request.get("/presse/feed/")
+    assert response.ok
+    return [entry.title for entry in feedparser.parse(response.body()).entries]
 
 
 def log_in(page, username):
@@ -112,6 +120,7 @@ def test_staff_schedules_a_release_that_appears_by_itself_and_shows_a_correction
         for listing in ["/", "/presse/", f"/presse/{moment:%Y}/"]:
             reader.goto(listing)
             assert TITLE not in reader.content(), listing
+        assert TITLE not in feed_titles(reader)
 
         clock.shift(datetime.timedelta(minutes=2, seconds=1))
 
@@ -120,6 +129,7 @@ def test_staff_schedules_a_release_that_appears_by_itself_and_shows_a_correction
             reader.get_by_role("link", name=TITLE).click()
             assert reader.url.endswith(address)
         assert reader.get_by_role("heading", level=1).inner_text() == TITLE
+        assert feed_titles(reader)[0] == TITLE
         body = reader.locator(".release__body")
         assert body.get_by_role("heading", level=2).inner_text() == "Nachbarn lernen voneinander"
         assert body.locator("strong").inner_text() == "gemeinsame Ausbildung"
@@ -147,6 +157,7 @@ def test_staff_schedules_a_release_that_appears_by_itself_and_shows_a_correction
         )
         reader.goto("/")
         assert reader.get_by_role("link", name=f"{TITLE} – mit zwölf Betrieben").is_visible()
+        assert feed_titles(reader)[0] == f"{TITLE} – mit zwölf Betrieben"
 
     assert staff_log.foreign_requests() == []  # the admin and CKEditor 5 load nothing from outside
     assert reader_log.foreign_requests() == []
