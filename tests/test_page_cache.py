@@ -98,9 +98,9 @@ def test_page_cache_switched_off_builds_every_page_and_sends_no_public_cache_hea
     settings.PAGE_CACHE_SECONDS = 0
     make_release()
     visitor.get("/presse/")
-    # Every request builds the page: the archive's five queries (month counts, topic and place
-    # facets, the page, its topics; see tests/test_views.py), the second time as the first.
-    with django_assert_num_queries(5):
+    # Every request builds the page: the archive's seven queries (month counts, the topic, place,
+    # project and partner facets, the page, its topics; see tests/test_views.py), each time.
+    with django_assert_num_queries(7):
         response = visitor.get("/presse/")
     assert "public" not in cache_control(response)
 
@@ -446,7 +446,7 @@ def test_visitor_with_a_message_waiting_gets_a_fresh_page(
     make_release()
     html(visitor, "/presse/")
     visitor.cookies["messages"] = "waiting"
-    with django_assert_num_queries(5):  # built afresh: the archive's five queries
+    with django_assert_num_queries(7):  # built afresh: the archive's seven queries
         response = visitor.get("/presse/")
     assert "public" not in cache_control(response)
 
