@@ -73,7 +73,9 @@ def open_browser(browser, live_server):
             **options,
         )
         contexts.append(context)
-        context.set_default_timeout(15_000)
+        # Generous: the admin with CKEditor 5 on a busy 2-core CI machine can take a while to
+        # settle; a wait that runs out is a failure of the machine, not of the page.
+        context.set_default_timeout(45_000)
         log = BrowserLog(origin=live_server.url)
         context.on("request", lambda request: log.requests.append(request.url))
         page = context.new_page()
