@@ -98,6 +98,8 @@ def test_subscribing_stores_nothing_until_the_link_in_the_mail_is_confirmed(clie
     assert "Abonnement bestätigen</button>" in page.content.decode()
     assert "erika.beispiel@zeitung.example" in page.content.decode()
     assert page["X-Robots-Tag"] == "noindex, nofollow"
+    # "no-referrer" would make browsers post the button with "Origin: null": CSRF would say 403.
+    assert page["Referrer-Policy"] == "same-origin"
     assert not Subscription.objects.exists()
 
     confirmed_at = moment + datetime.timedelta(minutes=5)
