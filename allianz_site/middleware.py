@@ -67,18 +67,3 @@ class StaffSessionLimitMiddleware:
 def mark_login_time(sender, request, user, **kwargs):
     """Receiver of user_logged_in (connected in releases/apps.py)."""
     request.session[LOGIN_STARTED] = time.time()
-
-
-def client_ip(request):
-    """The client's address for the login throttle (django-axes).
-
-    Behind the reverse proxy (DJANGO_BEHIND_PROXY=1) every request comes from the proxy; the
-    client is the address the proxy appended last to X-Forwarded-For. Entries before it were sent
-    by the client and prove nothing.
-    """
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "")

@@ -165,10 +165,6 @@ EMAIL_TIMEOUT = 20  # seconds: a hanging mail server must not hold a request or 
 # the embargo links the admin shows to copy.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
-# Where the client's IP address is found (rate limit of the alert form). Behind nginx with
-# `proxy_set_header X-Real-IP $remote_addr;` this is HTTP_X_REAL_IP; REMOTE_ADDR without a proxy.
-CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "REMOTE_ADDR")
-
 # Rich text: CKEditor 5 (django-ckeditor-5). Whatever it sends is sanitized with nh3 on save
 # (releases/sanitize.py); this toolbar only offers what the sanitizer keeps.
 CKEDITOR_5_CONFIGS = {
@@ -231,9 +227,10 @@ LOGGING = {
 # the __Host- prefix (the browser then refuses them from a sub-domain or over HTTP).
 HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
 # Behind a reverse proxy (nginx) that terminates TLS: trust its X-Forwarded-Proto (so absolute
-# addresses in feeds, sitemap and canonical links say https), and take the
-# client address for the login throttle from the last hop of X-Forwarded-For. Only switch this on
-# when the proxy sets both headers itself (and overwrites whatever the client sent).
+# addresses in feeds, sitemap and canonical links say https), and take the client address for the
+# login throttle and the alert form's rate limit from the last hop of X-Forwarded-For
+# (allianz_site/clients.py). Only switch this on when the proxy sets X-Forwarded-Proto itself
+# (overwriting what the client sent) and appends the client's address to X-Forwarded-For.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -335,7 +332,7 @@ AXES_RESET_ON_SUCCESS = True
 # extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-AXES_CLIENT_IP_CALLABLE = "allianz_site.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "allianz_site.clients.client_ip"
 
 # --- Caching (releases/cache.py explains the rules, docs/deploy.md how to run it) ---------------
 # "default" holds the pages for anonymous visitors; "shared" holds the page-cache generation that

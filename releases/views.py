@@ -1,11 +1,9 @@
 import datetime
 import hashlib
-import ipaddress
 import logging
 import smtplib
 from functools import wraps
 
-from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
@@ -27,6 +25,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_ckeditor_5.permissions import check_upload_permission
 from django_ckeditor_5.storage_utils import get_django_storage
 
+from allianz_site.clients import client_address
 from allianz_site.uploads import clean_image
 from contacts.models import Subscription
 
@@ -524,19 +523,6 @@ def over_limit(key, limit, seconds):
         cache.set(key, 1, seconds)
         count = 1
     return count > limit
-
-
-def client_address(request):
-    """The client's IP address (from the header the proxy sets, see DJANGO_CLIENT_IP_HEADER);
-    IPv6 counted per /64, the block one customer usually has."""
-    value = request.META.get(settings.CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR", "")
-    try:
-        address = ipaddress.ip_address(value.split(",")[-1].strip())
-    except ValueError:
-        return "unbekannt"
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
 
 
 def subscription_problem(request, problem, status):

@@ -62,6 +62,54 @@ def test_a_stranger_elsewhere_cannot_lock_a_colleague_out(client, editor):
     assert is_logged_in(client)
 
 
+PROXY = "10.0.0.2"  # nginx, from the app's point of view
+
+
+def log_in_through_proxy(client, forwarded_for, password=PASSWORD):
+    """A login relayed by nginx: the request comes from the proxy, which appended the client."""
+    return client.post(
+        LOGIN_URL,
+        {"username": "redakteurin", "password": password, "next": "/admin/"},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_the_proxy_a_strangers_failures_do_not_lock_out_the_office(client, editor, settings):
+    settings.BEHIND_PROXY = True
+    for _ in range(5):
+        log_in_through_proxy(client, STRANGER, password="geraten")
+    assert log_in_through_proxy(client, STRANGER).status_code == 429
+    assert log_in_through_proxy(client, OFFICE).status_code == 302
+    failures = AccessFailureLog.objects.values_list("ip_address", flat=True)
+    assert set(failures) == {STRANGER}
+
+
+def test_behind_the_proxy_a_forged_first_hop_does_not_lift_the_lock(client, editor, settings):
+    settings.BEHIND_PROXY = True
+    for number in range(5):
+        log_in_through_proxy(client, f"192.0.2.{number}, {STRANGER}", password="geraten")
+    forged = f"{OFFICE}, {STRANGER}"  # the stranger pretends to be the office
+    assert log_in_through_proxy(client, forged).status_code == 429
+
+
+@pytest.mark.parametrize(
+    "forwarded_for, recorded",
+    [
+        ("", PROXY),  # not relayed by the proxy after all: the peer is the client
+        ("203.0.113.5, ", PROXY),
+        ("kaputt", None),
+        ("2001:DB8::1%eth0<script>", "2001:db8::1"),
+    ],
+)
+def test_behind_the_proxy_a_garbled_address_is_no_server_error(
+    client, editor, settings, forwarded_for, recorded
+):
+    settings.BEHIND_PROXY = True
+    assert log_in_through_proxy(client, forwarded_for, password="falsch").status_code == 200
+    assert AccessFailureLog.objects.get().ip_address == recorded
+
+
 def test_every_failed_and_successful_login_is_recorded(client, editor):
     log_in(client, password="falsch")
     log_in(client, password="auch-falsch")

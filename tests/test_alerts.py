@@ -210,18 +210,50 @@ def test_ipv6_clients_are_counted_per_64_block(client, topics):
     assert response.status_code == 429
 
 
-def test_client_address_comes_from_the_proxy_header_when_configured(client, topics, settings):
-    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+PROXY = "10.0.0.2"  # nginx, from the app's point of view
+
+
+def through_proxy(forwarded_for):
+    """What a request relayed by nginx looks like to the app: nginx appended the client."""
+    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": forwarded_for}
+
+
+def test_behind_the_proxy_each_client_is_counted_on_its_own(client, topics, settings):
+    settings.BEHIND_PROXY = True
     for number in range(10):
-        request_subscription(client, f"q{number}@example.org", HTTP_X_REAL_IP="203.0.113.5")
+        response = request_subscription(
+            client, f"q{number}@example.org", **through_proxy("203.0.113.5")
+        )
+        assert response.status_code == 302
     assert (
-        request_subscription(client, "q10@example.org", HTTP_X_REAL_IP="203.0.113.6").status_code
-        == 302
-    )
-    assert (
-        request_subscription(client, "q11@example.org", HTTP_X_REAL_IP="203.0.113.5").status_code
+        request_subscription(client, "q10@example.org", **through_proxy("203.0.113.5")).status_code
         == 429
     )
+    # Another client behind the same proxy is not held up by the first one's requests.
+    assert (
+        request_subscription(client, "q11@example.org", **through_proxy("203.0.113.6")).status_code
+        == 302
+    )
+
+
+def test_behind_the_proxy_a_forged_first_hop_does_not_reset_the_count(client, topics, settings):
+    settings.BEHIND_PROXY = True
+    for number in range(10):
+        request_subscription(
+            client, f"f{number}@example.org", **through_proxy(f"192.0.2.{number}, 203.0.113.5")
+        )
+    forged = through_proxy("198.51.100.1, 203.0.113.5")
+    assert request_subscription(client, "f10@example.org", **forged).status_code == 429
+    assert len(mail.outbox) == 10
+
+
+def test_without_the_proxy_setting_x_forwarded_for_is_ignored(client, topics):
+    for number in range(10):
+        request_subscription(
+            client, f"g{number}@example.org", HTTP_X_FORWARDED_FOR=f"192.0.2.{number}"
+        )
+    response = request_subscription(client, "g10@example.org", HTTP_X_FORWARDED_FOR="192.0.2.99")
+    assert response.status_code == 429
 
 
 def test_mail_server_down_while_subscribing_gets_a_german_page(client, topics, settings):
