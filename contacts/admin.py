@@ -1,12 +1,14 @@
 from django.contrib import admin
-from reversion.admin import VersionAdmin
+
+from allianz_site.history import HistoryAdmin
 
 from .models import PressContact, Subscription
 
 
 @admin.register(PressContact)
-class PressContactAdmin(VersionAdmin):
-    """With edit history and restore of deleted contacts (django-reversion)."""
+class PressContactAdmin(HistoryAdmin):
+    """With edit history and restore of deleted contacts (django-reversion); a recovered contact
+    is back in the releases that named it."""
 
     list_display = ["name", "position", "department", "phone", "email", "is_active", "order"]
     list_editable = ["is_active", "order"]

@@ -16,6 +16,7 @@ from django_ckeditor_5.widgets import CKEditor5Widget
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from allianz_site.history import HistoryAdmin
 from contacts.models import PressContact
 
 from .models import (
@@ -35,14 +36,21 @@ from .sanitize import sanitize_html
 
 # Edit history (django-reversion): what one version of each object holds. A release's version
 # holds its images and attachments but not its embargo links: restoring an old version must not
-# bring back a link that was revoked since. The admins below are VersionAdmins.
+# bring back a link that was revoked since. Topics and projects leave out the journalists'
+# subscriptions: an old version must not change whose alerts they are in. The admins below are
+# VersionAdmins; those of topics, projects and partners (and contacts) are HistoryAdmins, whose
+# deletions keep the links from releases to them (the many-to-many tables registered here).
 reversion.register(ReleaseImage)
 reversion.register(ReleaseAttachment)
 reversion.register(PressRelease, follow=["images", "attachments"])
+for field in ["topics", "projects", "partners", "contacts"]:
+    reversion.register(getattr(PressRelease, field).through)
+reversion.register(Topic, exclude=["subscriptions"])
 reversion.register(ProjectPartner)
 reversion.register(ProjectEvent)
 reversion.register(ProjectArea, follow=["events"])
-reversion.register(Project, follow=["partner_roles", "areas"])
+reversion.register(Project, exclude=["subscriptions"], follow=["partner_roles", "areas"])
+reversion.register(Partner)
 
 
 class ReleaseImageInline(admin.StackedInline):
@@ -245,7 +253,7 @@ class PressReleaseAdmin(VersionAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(VersionAdmin):
+class TopicAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
@@ -264,7 +272,7 @@ class ProjectAreaInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(VersionAdmin):
+class ProjectAdmin(HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "status", "start", "end", "programme"]
     list_filter = ["status"]
@@ -293,7 +301,7 @@ class ProjectAreaAdmin(VersionAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(VersionAdmin):
+class PartnerAdmin(HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "kind", "is_shareholder", "order"]
     list_editable = ["order"]

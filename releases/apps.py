@@ -7,10 +7,13 @@ class ReleasesConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
+        from allianz_site.history import create_content_types
         from allianz_site.middleware import mark_login_time
 
         user_logged_in.connect(mark_login_time, dispatch_uid="mark_login_time")
+        post_migrate.connect(create_content_types, dispatch_uid="history-content-types")
         from . import cache
 
         cache.connect_signals()  # every save, also from management commands, invalidates pages

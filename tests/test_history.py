@@ -4,9 +4,12 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.utils import timezone
 from reversion.models import Version
 
-from releases.models import PressRelease, Topic
+from contacts.models import PressContact, Subscription
+from releases.models import Partner, PressRelease, ProjectPartner, Topic
 
 from .test_admin import ADD_URL, LIST_URL, release_form
 
@@ -34,7 +37,9 @@ class FormReader(HTMLParser):
             kind = attributes.get("type", "text")
             if kind in {"submit", "button", "file", "image", "reset"}:
                 return
-            if kind in {"checkbox", "radio"} and "checked" not in attributes:
+            if kind in {"checkbox", "radio"}:
+                if "checked" in attributes:
+                    self.add(attributes["name"], attributes.get("value") or "on")
                 return
             self.add(attributes["name"], attributes.get("value") or "")
         elif tag == "textarea":
@@ -153,15 +158,17 @@ def test_a_deleted_release_is_recovered_with_images_and_attachments(chief, clien
     assert chief.get(url).status_code == 200
 
 
-def test_a_deleted_topic_is_recovered(chief):
+def test_a_deleted_topic_is_recovered(chief, make_release):
     response = chief.post("/admin/releases/topic/add/", {"name": "Regionalmarketing", "slug": ""})
     assert response.status_code == 302
     topic = Topic.objects.get()
+    release = make_release(topics=[topic])
     chief.post(f"/admin/releases/topic/{topic.pk}/delete/", {"post": "yes"})
     assert not Topic.objects.exists()
     deleted = Version.objects.get_deleted(Topic).get()
     submit_as_shown(chief, f"/admin/releases/topic/recover/{deleted.pk}/")
     assert Topic.objects.get().name == "Regionalmarketing"
+    assert list(release.topics.all()) == [Topic.objects.get()]
 
 
 def test_redaktion_cannot_republish_by_restoring_a_published_version(
@@ -198,3 +205,190 @@ def test_redaktion_cannot_bring_back_a_deleted_published_release(chief, editor_c
     deleted = Version.objects.get_deleted(PressRelease).get()
     assert editor_client.get(f"{LIST_URL}recover/{deleted.pk}/").status_code == 403
     assert not PressRelease.objects.exists()
+
+
+# --- Projects, partners and press contacts -------------------------------------------------------
+
+# Per kind: admin address, the fixture that makes one, a text field and its label in the history.
+DIRECTORY = {
+    "project": ("/admin/releases/project/", "make_project", "summary", "Kurzbeschreibung"),
+    "partner": ("/admin/releases/partner/", "make_partner", "description", "Beschreibung"),
+    "contact": ("/admin/contacts/presscontact/", "make_contact", "position", "Funktion"),
+}
+
+
+@pytest.fixture(params=DIRECTORY.keys())
+def entry(request):
+    """One project, partner or contact (made directly, so without history yet)."""
+    base, factory, field, label = DIRECTORY[request.param]
+    obj = request.getfixturevalue(factory)()
+    return base, obj, field, label
+
+
+def test_directory_history_shows_who_changed_what(chief, editor_client, entry):
+    base, obj, field, label = entry
+    change = f"{base}{obj.pk}/change/"
+    assert submit_as_shown(chief, change, **{field: "Fassung der Chefin"}).status_code == 302
+    assert (
+        submit_as_shown(editor_client, change, **{field: "Fassung der Redaktion"}).status_code
+        == 302
+    )
+    page = chief.get(f"{base}{obj.pk}/history/").content.decode()
+    history = page.split('id="change-history"')[1].split("</table>")[0]
+    assert "chefin" in history and "(Clara)" in history and "redakteur" in history
+    assert history.count(f"{label} geändert.") == 2
+    assert len(versions(obj)) == 2
+
+
+def test_redaktion_restores_an_earlier_version_of_a_directory_entry(chief, editor_client, entry):
+    base, obj, field, label = entry
+    change = f"{base}{obj.pk}/change/"
+    submit_as_shown(chief, change, **{field: "Erste Fassung"})
+    submit_as_shown(editor_client, change, **{field: "Zweite Fassung"})
+    obj.refresh_from_db()
+    assert getattr(obj, field) == "Zweite Fassung"
+
+    url = f"{base}{obj.pk}/history/{versions(obj)[0].pk}/"
+    assert "Erste Fassung" in editor_client.get(url).content.decode()
+    assert submit_as_shown(editor_client, url).status_code == 302
+    obj.refresh_from_db()
+    assert getattr(obj, field) == "Erste Fassung"
+
+
+def test_an_earlier_project_version_brings_back_its_areas_and_partner_roles(
+    chief, make_project, make_partner
+):
+    project = make_project(areas=1)
+    ProjectPartner.objects.create(project=project, partner=make_partner(), role="funder")
+    change = f"/admin/releases/project/{project.pk}/change/"
+    submit_as_shown(chief, change)
+    submit_as_shown(chief, change, **{"areas-0-DELETE": "on", "partner_roles-0-DELETE": "on"})
+    assert not project.areas.exists() and not project.partner_roles.exists()
+
+    first = versions(project)[0]
+    submit_as_shown(chief, f"/admin/releases/project/{project.pk}/history/{first.pk}/")
+    area = project.areas.get()
+    assert (area.name, area.events.get().title) == ("Raum 0", "Treffen im Raum 0")
+    assert project.partner_roles.get().role == "funder"
+
+
+@pytest.mark.parametrize("kind", ["project", "topic"])
+def test_an_earlier_version_leaves_the_subscriptions_as_they_are(chief, make_project, topic, kind):
+    """Who gets alerts about a project or topic is the journalists' choice, not its history."""
+    obj = make_project() if kind == "project" else topic
+    change = f"/admin/releases/{kind}/{obj.pk}/change/"
+    submit_as_shown(chief, change, name="Erste Fassung")
+    journalist = Subscription.objects.create(email="neu@example.org", confirmed_at=timezone.now())
+    getattr(journalist, f"{kind}s").add(obj)
+    submit_as_shown(chief, change, name="Zweite Fassung")
+
+    submit_as_shown(chief, f"/admin/releases/{kind}/{obj.pk}/history/{versions(obj)[0].pk}/")
+    obj.refresh_from_db()
+    assert obj.name == "Erste Fassung"
+    assert list(getattr(journalist, f"{kind}s").all()) == [obj]
+
+
+def delete_and_recover(admin_client, base, obj):
+    """Deletes through the admin's delete page and recovers through its recover page."""
+    assert admin_client.post(f"{base}{obj.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not type(obj).objects.filter(pk=obj.pk).exists()
+    assert str(obj) in admin_client.get(f"{base}recover/").content.decode()
+    deleted = Version.objects.get_deleted(type(obj)).get()
+    assert submit_as_shown(admin_client, f"{base}recover/{deleted.pk}/").status_code == 302
+    return type(obj).objects.get(pk=obj.pk)
+
+
+def test_a_deleted_project_is_recovered_with_areas_events_partners_and_releases(
+    chief, client, make_project, make_partner, make_release
+):
+    project = make_project(areas=1)
+    ProjectPartner.objects.create(project=project, partner=make_partner(), role="funder")
+    release = make_release()
+    release.projects.add(project)
+    url = project.get_absolute_url()
+
+    recovered = delete_and_recover(chief, "/admin/releases/project/", project)
+    assert recovered.areas.get().events.get().title == "Treffen im Raum 0"
+    assert recovered.partner_roles.get().role == "funder"
+    assert list(release.projects.all()) == [recovered]
+    page = client.get(url)
+    assert page.status_code == 200 and release.title in page.content.decode()
+
+
+def test_a_deleted_partner_is_recovered_with_its_project_roles_and_releases(
+    chief, client, make_partner, make_project, make_release
+):
+    partner = make_partner(name="Industrie- und Handelskammer Braunschweig")
+    project = make_project()
+    ProjectPartner.objects.create(project=project, partner=partner, role="supporter")
+    release = make_release()
+    release.partners.add(partner)
+
+    recovered = delete_and_recover(chief, "/admin/releases/partner/", partner)
+    assert list(project.partners.all()) == [recovered]
+    assert list(release.partners.all()) == [recovered]
+    assert release.title in client.get(recovered.get_absolute_url()).content.decode()
+
+
+def test_a_deleted_contact_is_back_in_the_releases_that_named_it(
+    chief, client, make_contact, make_release
+):
+    contact = make_contact(first_name="Sibille", last_name="Rosinski")
+    release = make_release()
+    release.contacts.set([contact])
+
+    recovered = delete_and_recover(chief, "/admin/contacts/presscontact/", contact)
+    assert list(release.contacts.all()) == [recovered]
+    assert "Sibille Rosinski" in client.get(release.get_absolute_url()).content.decode()
+
+
+def test_contacts_deleted_together_are_recovered_one_by_one(
+    chief, editor_client, make_contact, make_release
+):
+    """The list's delete action; and the Redaktion, which cannot delete, may bring one back."""
+    first, second = make_contact(), make_contact()
+    release = make_release()
+    release.contacts.set([first, second])
+    chief.post(
+        "/admin/contacts/presscontact/",
+        {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
+    )
+    assert not PressContact.objects.exists()
+
+    deleted = Version.objects.get_deleted(PressContact).get(object_id=str(first.pk))
+    url = f"/admin/contacts/presscontact/recover/{deleted.pk}/"
+    assert submit_as_shown(editor_client, url).status_code == 302
+    assert list(release.contacts.all()) == [PressContact.objects.get()]
+
+
+def test_a_partner_comes_back_without_the_link_to_a_release_deleted_meanwhile(
+    chief, make_partner, make_release
+):
+    partner = make_partner()
+    kept, deleted_later = make_release(), make_release()
+    kept.partners.add(partner)
+    deleted_later.partners.add(partner)
+    chief.post(f"/admin/releases/partner/{partner.pk}/delete/", {"post": "yes"})
+    deleted_later.delete()
+
+    deleted = Version.objects.get_deleted(Partner).get()
+    assert (
+        submit_as_shown(chief, f"/admin/releases/partner/recover/{deleted.pk}/").status_code == 302
+    )
+    connection.check_constraints()  # no link points at the deleted release
+    assert list(Partner.objects.get().releases.all()) == [kept]
+
+
+def test_looking_at_a_recovery_changes_nothing(chief, make_partner, make_release):
+    partner = make_partner()
+    release = make_release()
+    release.partners.add(partner)
+    chief.post(f"/admin/releases/partner/{partner.pk}/delete/", {"post": "yes"})
+    release.delete()
+    deleted = Version.objects.get_deleted(Partner).get()
+    stored = Version.objects.count()
+
+    page = chief.get(f"/admin/releases/partner/recover/{deleted.pk}/")
+    assert page.status_code == 200 and partner.name in page.content.decode()
+    assert Version.objects.count() == stored
+    assert not Partner.objects.exists()

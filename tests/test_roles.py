@@ -9,6 +9,7 @@ from django.utils import timezone
 from releases.models import PressRelease
 
 from .test_admin import ADD_URL, LIST_URL, release_form
+from .test_history import submit_as_shown
 
 
 @pytest.fixture
@@ -151,3 +152,80 @@ def test_chefredaktion_hands_out_embargo_links_redaktion_does_not_see_them(as_ro
     editor = as_role("Redaktion")
     assert "Sperrfrist-Links" not in editor.get(change_url(release)).content.decode()
     assert editor.get("/admin/contacts/subscription/").status_code == 403
+
+
+# Per kind: admin address, the fixture that makes one, what a new one needs, a field to change.
+DIRECTORY = {
+    "project": (
+        "/admin/releases/project/",
+        "make_project",
+        {"name": "Betriebsnachbarschaften", "summary": "Betriebe helfen einander."},
+        "summary",
+    ),
+    "partner": (
+        "/admin/releases/partner/",
+        "make_partner",
+        {"name": "Handwerkskammer Braunschweig-Lüneburg-Stade"},
+        "description",
+    ),
+    "contact": (
+        "/admin/contacts/presscontact/",
+        "make_contact",
+        {"first_name": "Sibille", "last_name": "Rosinski", "slug": "sibille-rosinski"},
+        "position",
+    ),
+}
+
+
+@pytest.mark.parametrize("role", ["Redaktion", "Chefredaktion"])
+@pytest.mark.parametrize("kind", DIRECTORY.keys())
+def test_both_roles_add_and_edit_projects_partners_and_contacts_chefredaktion_deletes(
+    as_role, request, role, kind
+):
+    base, factory, required, field = DIRECTORY[kind]
+    existing = request.getfixturevalue(factory)()
+    model = type(existing)
+    client = as_role(role)
+
+    assert submit_as_shown(client, f"{base}add/", **required).status_code == 302
+    assert model.objects.count() == 2
+    change = f"{base}{existing.pk}/change/"
+    assert submit_as_shown(client, change, **{field: "Neu gefasst"}).status_code == 302
+    existing.refresh_from_db()
+    assert getattr(existing, field) == "Neu gefasst"
+
+    may_delete = role == "Chefredaktion"
+    assert client.get(f"{base}{existing.pk}/delete/").status_code == (200 if may_delete else 403)
+    client.post(f"{base}{existing.pk}/delete/", {"post": "yes"})
+    assert model.objects.filter(pk=existing.pk).exists() is not may_delete
+
+
+def test_redaktion_edits_a_projects_partners_areas_and_events(as_role, make_project, make_partner):
+    project = make_project(areas=2)
+    partner = make_partner(name="Europäischer Sozialfonds")
+    editor = as_role("Redaktion")
+    response = submit_as_shown(
+        editor,
+        f"/admin/releases/project/{project.pk}/change/",
+        **{
+            "partner_roles-TOTAL_FORMS": "1",
+            "partner_roles-0-partner": partner.pk,
+            "partner_roles-0-role": "funder",
+            "partner_roles-0-order": "0",
+            "areas-1-DELETE": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert project.partner_roles.get().partner == partner
+    area = project.areas.get()
+    assert area.name == "Raum 0"
+
+    event = area.events.get()
+    response = submit_as_shown(
+        editor,
+        f"/admin/releases/projectarea/{area.pk}/change/",
+        **{"events-0-title": "Abschlussveranstaltung"},
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.title == "Abschlussveranstaltung"
