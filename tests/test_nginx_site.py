@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from .test_outages import closed_port
+
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
 MEDIA_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
@@ -20,16 +22,10 @@ MEDIA_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; s
 pytestmark = pytest.mark.skipif(not NGINX, reason="nginx is not installed (.ci/run installs it)")
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def nginx(tmp_path):
     """nginx with the site on a free port, uploads in tmp_path/media; yields the site's address."""
-    port = free_port()
+    port = closed_port()  # free: nginx listens there next
     for folder in ["media/presse/4f1c", "static", "cache", "temp"]:
         (tmp_path / folder).mkdir(parents=True)
     site = string.Template((ROOT / "deploy/nginx-site.conf").read_text()).safe_substitute(
