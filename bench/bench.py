@@ -174,7 +174,8 @@ PAGES = [
     ("search, common term + topic", _search("Fachkräfte", with_filter=True)),
     ("search, rare term + topic", _search("Quantensensorik", with_filter=True)),
     ("feed", _named("releases:feed")),
-    ("sitemap", _named("sitemap")),
+    ("sitemap index", _named("sitemap")),
+    ("sitemap, 1,000 releases", _named("sitemap_section", "pressemitteilungen")),
 ]
 
 
