@@ -185,6 +185,7 @@ def real_values(world):
     in_release = {**day, "pk": release.attachments.get().pk}
     return {
         "sitemap": {},
+        "sitemap_section": {"section": "pressemitteilungen"},
         "robots": {},
         "impressum": {},
         "datenschutz": {},
