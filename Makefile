@@ -18,8 +18,10 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 # The browser tests' tools (axe-core, the Nu Html Checker, Lighthouse) come from package.json.
 # --ignore-scripts: vnu-jar's install script would download a Java runtime; Debian's Java is used.
 # Only the tests need them; without npm (outside CI) those gates are skipped with a reason.
+# npm ls: the installed tree must match package.json, its overrides included (npm ci installs a
+# lock file that ignores them without a word).
 node_modules/.package-lock.json: package.json package-lock.json
-	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund; \
+	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund && npm ls --all >/dev/null; \
 	else echo "npm not found: the axe, Nu Html Checker and Lighthouse checks will be skipped."; fi
 
 install: $(VENV)/.installed
