@@ -1,6 +1,7 @@
 import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
@@ -58,8 +59,24 @@ class ReleaseAttachmentInline(admin.StackedInline):
     fields = ["file", "title", "order"]
 
 
-class EmbargoLinkInline(admin.TabularInline):
-    """Secret links to a release under embargo: add a row and save, then copy the link."""
+class LabelledDateTimes:
+    """Django's admin splits a date-time field into a date and a time input and writes "Datum:"
+    and "Uhrzeit:" beside them as plain text, not as labels: a screen reader announces two
+    unnamed inputs (axe-core: "Form elements must have labels"). Each gets the field's name."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, AdminSplitDateTime):
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = f"{db_field.verbose_name}: Datum"
+            time.attrs["aria-label"] = f"{db_field.verbose_name}: Uhrzeit"
+        return field
+
+
+# Stacked, not tabular (like the attachments): a tabular inline's inputs have no label of their
+# own, only column heads; and a stacked inline's link to the page is underlined (css/admin.css).
+class EmbargoLinkInline(LabelledDateTimes, admin.StackedInline):
+    """Secret links to a release under embargo: add one and save, then copy the link."""
 
     model = EmbargoLink
     extra = 0
@@ -97,7 +114,7 @@ class ReleaseYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(PressRelease)
-class PressReleaseAdmin(VersionAdmin):
+class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
     """With edit history (django-reversion): "Geschichte" on a release shows who changed what and
     restores any version, with its images and attachments; "Gelöschte Pressemitteilungen
     wiederherstellen" on the list brings back a deleted one."""
@@ -125,15 +142,6 @@ class PressReleaseAdmin(VersionAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "publish_at":
-            # The admin's split date/time widget leaves both inputs without a label of their own.
-            date, time = field.widget.widgets
-            date.attrs["aria-label"] = "Veröffentlichen ab: Datum"
-            time.attrs["aria-label"] = "Veröffentlichen ab: Uhrzeit"
-        return field
 
     def get_readonly_fields(self, request, obj=None):
         # Once saved, the slug is part of a permanent address.
@@ -277,7 +285,7 @@ class ProjectAdmin(VersionAdmin):
     ]
 
 
-class ProjectEventInline(admin.StackedInline):
+class ProjectEventInline(LabelledDateTimes, admin.StackedInline):
     model = ProjectEvent
     extra = 0
     fields = ["title", ("starts_at", "ends_at"), "place", "description"]
