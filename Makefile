@@ -45,12 +45,12 @@ test: install node_modules/.package-lock.json
 	$(BIN)/pytest
 
 # Pictures of every public page type at 390 px and 1280 px (tests/browser/pages.py lists them).
-screenshots: install
+screenshots: install node_modules/.package-lock.json
 	mkdir -p docs/screenshots
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_quality_gates.py -k fits_the_screen
 
 # Lighthouse (mobile and desktop) on home, archive and a release; writes docs/lighthouse.md.
-lighthouse: install
+lighthouse: install node_modules/.package-lock.json
 	$(BIN)/python -m tests.browser.lighthouse
 
 format: install
