@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.flatpages import views as flatpages
 from django.urls import include, path
 
-from releases.views import editor_image_upload, robots_txt, sitemap
+from releases.views import editor_image_upload, robots_txt, sitemap_index, sitemap_section
 
 admin.site.site_header = "Allianz für die Region – Pressebereich"
 admin.site.site_title = "Pressebereich"
@@ -15,7 +15,8 @@ urlpatterns = [
     # Our checked upload first; the widget is told its name (CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME).
     path("ckeditor5/image_upload/", editor_image_upload, name="editor_image_upload"),
     path("ckeditor5/", include("django_ckeditor_5.urls")),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", robots_txt, name="robots"),
     path("", include("releases.urls")),
     path("", include("contacts.urls")),

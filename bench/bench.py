@@ -15,6 +15,8 @@ The benchmark behind bench/run: the site under load, the production way, on this
 Settings (environment, all optional):
     BENCH_DATABASE_URL  postgres://postgres@127.0.0.1:5432/bench
     BENCH_RELEASES      10000      BENCH_SEED       1
+    BENCH_SEARCH_DATABASE_URL  postgres://postgres@127.0.0.1:5432/bench_search
+    BENCH_SEARCH_RELEASES      100000  (the in-process search check runs on its own database)
     BENCH_DURATION      30s        BENCH_WARMUP     5s
     BENCH_CONNECTIONS   32         BENCH_THREADS    2
     BENCH_PORT          8051       (gunicorn; +1 the ceiling, +2 nginx in front of gunicorn)
@@ -25,6 +27,7 @@ Settings (environment, all optional):
 import datetime
 import getpass
 import gzip
+import json
 import os
 import platform
 import re
@@ -52,6 +55,10 @@ CONFIG = {
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench"
     ),
     "releases": int(os.environ.get("BENCH_RELEASES", "10000")),
+    "search_database_url": os.environ.get(
+        "BENCH_SEARCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_search"
+    ),
+    "search_releases": int(os.environ.get("BENCH_SEARCH_RELEASES", "100000")),
     "seed": int(os.environ.get("BENCH_SEED", "1")),
     "duration": os.environ.get("BENCH_DURATION", "30s"),
     "warmup": os.environ.get("BENCH_WARMUP", "5s"),
@@ -174,7 +181,8 @@ PAGES = [
     ("search, common term + topic", _search("Fachkräfte", with_filter=True)),
     ("search, rare term + topic", _search("Quantensensorik", with_filter=True)),
     ("feed", _named("releases:feed")),
-    ("sitemap", _named("sitemap")),
+    ("sitemap index", _named("sitemap")),
+    ("sitemap, 1,000 releases", _named("sitemap_section", "pressemitteilungen")),
 ]
 
 
@@ -343,12 +351,12 @@ def static_name(name):
 # --- Inside Django --------------------------------------------------------------------------------
 
 
-def prepare_database():
+def prepare_database(database_url=CONFIG["database_url"], releases=CONFIG["releases"]):
     """Create, migrate and fill the benchmark database; return the pages that exist."""
     import dj_database_url
     import psycopg2
 
-    settings = dj_database_url.parse(CONFIG["database_url"])
+    settings = dj_database_url.parse(database_url)
     server = psycopg2.connect(
         dbname="postgres",
         user=settings["USER"],
@@ -363,7 +371,7 @@ def prepare_database():
             cursor.execute(f'CREATE DATABASE "{settings["NAME"]}"')
     server.close()
 
-    os.environ.update(DJANGO_ENV)
+    os.environ.update(DJANGO_ENV, DATABASE_URL=database_url)
     os.environ["DJANGO_PAGE_CACHE_SECONDS"] = "0"
     sys.path.insert(0, str(ROOT))
     import django
@@ -374,11 +382,11 @@ def prepare_database():
     from releases.models import PressRelease
 
     call_command("migrate", interactive=False, verbosity=0)
-    if PressRelease.objects.count() != CONFIG["releases"]:
-        print(f"Generating {CONFIG['releases']} releases (seed {CONFIG['seed']}) …", flush=True)
+    if PressRelease.objects.count() != releases:
+        print(f"Generating {releases} releases (seed {CONFIG['seed']}) …", flush=True)
         call_command(
             "generate_bench_data",
-            releases=CONFIG["releases"],
+            releases=releases,
             seed=CONFIG["seed"],
             clear=True,
         )
@@ -405,7 +413,7 @@ def in_process_checks(pages):
         checks["queries"][name] = len(queries)
 
     checks["admin"] = admin_list_check()
-    checks["search"] = search_check()
+    checks["search"] = search_at_scale()
     from django.db import connections
 
     connections.close_all()
@@ -459,6 +467,23 @@ def admin_list_check(requests=20):
     return {"releases": releases, "requests": requests, "last_page": last_page, "lists": results}
 
 
+def search_at_scale():
+    """search_check() on its own database of BENCH_SEARCH_RELEASES releases, in a process of its
+    own (Django is set up once per process, with one database); None where there is no search."""
+    output = WORK / "search.json"
+    output.unlink(missing_ok=True)
+    print(f"Search check on {CONFIG['search_releases']} releases …", flush=True)
+    subprocess.run([sys.executable, __file__, "search", str(output)], check=True)
+    return json.loads(output.read_text()) if output.exists() else None
+
+
+def search_main(output):
+    prepare_database(CONFIG["search_database_url"], CONFIG["search_releases"])
+    result = search_check()
+    if result is not None:
+        Path(output).write_text(json.dumps(result))
+
+
 def search_check():
     """p95 of a ranked top-20 search in-process and its plan, where search exists (PostgreSQL)."""
     from releases.models import PressRelease
@@ -479,6 +504,8 @@ def search_check():
         results[term] = {
             "p95_ms": timings[int(len(timings) * 0.95) - 1],
             "gin": "release_search_idx" in plan or "Bitmap Index Scan" in plan,
+            "matches": queryset.search(term).count(),
+            "releases": PressRelease.objects.count(),
             "plan": plan,
         }
     return results
@@ -650,6 +677,18 @@ def verdicts(pages, results, checks, weight, growth):
             f"{min(ratios) * 100:.0f} % (worst) … {max(ratios) * 100:.0f} %",
             min(ratios) >= 0.5,
         )
+    search = checks.get("search")
+    if search:
+        slowest = max(result["p95_ms"] for result in search.values())
+        verdict(
+            f"search, ranked top 20 ({next(iter(search.values()))['releases']} releases)",
+            "p95 ≤ 25 ms in-process, GIN index in the plan",
+            ", ".join(
+                f"„{term}“ p95 {result['p95_ms']:.1f} ms, GIN {'yes' if result['gin'] else 'no'}"
+                for term, result in search.items()
+            ),
+            slowest <= 25 and all(result["gin"] for result in search.values()),
+        )
     most = max(checks["queries"].values())
     verdict(
         "database queries per public page",
@@ -730,8 +769,9 @@ def report(pages, missing, results, checks, conditional, weight, memory, started
     if search:
         for term, result in search.items():
             lines.append(
-                f"- „{term}“, ranked top 20 in-process: p95 {result['p95_ms']:.1f} ms; plan uses "
-                f"the GIN index: {'yes' if result['gin'] else 'no'}"
+                f"- „{term}“ ({result['matches']} of {result['releases']} releases match), ranked "
+                f"top 20 in-process: p95 {result['p95_ms']:.1f} ms; plan uses the GIN index: "
+                f"{'yes' if result['gin'] else 'no'}"
             )
     else:
         lines.append("- No search on this branch: nothing measured.")
@@ -798,4 +838,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["search"]:
+        search_main(sys.argv[2])
+    else:
+        main()

@@ -60,7 +60,23 @@ def validate_attachment_size(file):
     validate_file_size(MAX_ATTACHMENT_SIZE)(file)
 
 
-class Topic(models.Model):
+class NamedModel(models.Model):
+    """A model with a `name` and a `slug` for its address, made from the name at the first save
+    (and kept afterwards, so that addresses stay valid)."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+
+class Topic(NamedModel):
     name = models.CharField("Name", max_length=100, unique=True)
     slug = models.SlugField(
         "Kurzname",
@@ -81,14 +97,6 @@ class Topic(models.Model):
         ordering = ["name"]
         verbose_name = "Thema"
         verbose_name_plural = "Themen"
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
 
 
 def dateline_places(dateline):
@@ -586,7 +594,7 @@ class PartnerKind(models.TextChoices):
     OTHER = "other", "Sonstige"
 
 
-class Partner(models.Model):
+class Partner(NamedModel):
     """An organisation: a shareholder (Gesellschafter), a funder or supporter of a project, or one
     that a release mentions."""
 
@@ -659,14 +667,6 @@ class Partner(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("releases:partner", kwargs={"slug": self.slug})
 
@@ -681,7 +681,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.exclude(status=Project.Status.PLANNED)
 
 
-class Project(models.Model):
+class Project(NamedModel):
     class Status(models.TextChoices):
         PLANNED = "planned", "Geplant"
         RUNNING = "running", "Laufend"
@@ -771,13 +771,8 @@ class Project(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return self.name
-
     def save(self, *args, **kwargs):
         self.description = sanitize_html(self.description)
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -1,5 +1,9 @@
 """/sitemap.xml (django.contrib.sitemaps): the pages search engines should know, with lastmod.
 
+/sitemap.xml is an index of the sections below (/sitemap-<section>.xml); the releases come in
+pages of ReleaseSitemap.limit addresses (?p=2, ...), so no single response has to list a whole
+ten-year archive (10,000 addresses took over a second to render).
+
 The list pages, every public release, every public project, every partner and the legal pages.
 lastmod is the later of a page's own last change and that of the newest public release it lists
 (a release under embargo is saved before it appears, so its publication counts as a change).
@@ -45,6 +49,8 @@ def latest_release_change():
 
 
 class ReleaseSitemap(RequestSitemap):
+    limit = 1000
+
     def items(self):
         return PressRelease.objects.published().only(
             "slug", "release_date", "publish_at", "updated_at"
@@ -52,6 +58,10 @@ class ReleaseSitemap(RequestSitemap):
 
     def lastmod(self, release):
         return release.modified_at
+
+    def get_latest_lastmod(self):
+        # For the index: one aggregate instead of Django's default, a loop over every release.
+        return PressRelease.objects.published().aggregate(latest=Max(release_change()))["latest"]
 
 
 class ProjectSitemap(RequestSitemap):

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -383,11 +384,34 @@ class PartnerDetailView(ReleasesOfObjectMixin, SingleObjectMixin, ListView):
         return context
 
 
-def sitemap(request):
-    """/sitemap.xml: Django's sitemap view, with sitemaps that know this request's host."""
-    return sitemap_views.sitemap(
-        request, {name: sitemap_class(request) for name, sitemap_class in sitemaps.items()}
+def request_sitemaps(request):
+    """The sections of the sitemap, for this request's host."""
+    return {name: sitemap_class(request) for name, sitemap_class in sitemaps.items()}
+
+
+@sitemap_views.x_robots_tag
+def sitemap_index(request):
+    """/sitemap.xml: the index of the sections, a link to each page of each section.
+
+    Not Django's index view: that takes the host from the sites framework, which here serves
+    only the flatpages; these addresses carry the request's host, as the sections' do."""
+    entries = []
+    for name, section in request_sitemaps(request).items():
+        url = request.build_absolute_uri(reverse("sitemap_section", args=[name]))
+        lastmod = section.get_latest_lastmod()
+        entries.append(sitemap_views.SitemapIndexItem(url, lastmod))
+        entries += [
+            sitemap_views.SitemapIndexItem(f"{url}?p={page}", lastmod)
+            for page in range(2, section.paginator.num_pages + 1)
+        ]
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
     )
+
+
+def sitemap_section(request, section):
+    """/sitemap-<section>.xml (?p=2 ...): Django's sitemap view; unknown sections and pages 404."""
+    return sitemap_views.sitemap(request, request_sitemaps(request), section=section)
 
 
 def robots_txt(request):

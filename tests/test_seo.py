@@ -18,17 +18,30 @@ from releases.models import EmbargoLink, PressRelease, Project
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
-def sitemap(client):
-    response = client.get("/sitemap.xml")
+def xml(client, url):
+    response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/xml"
-    root = ET.fromstring(response.content)
-    return {
-        url.findtext("s:loc", namespaces=SITEMAP_NS): url.findtext(
-            "s:lastmod", namespaces=SITEMAP_NS
-        )
-        for url in root.findall("s:url", SITEMAP_NS)
-    }
+    return ET.fromstring(response.content)
+
+
+def sitemap_pages(client):
+    """The addresses of the sitemap's pages, as the index /sitemap.xml lists them."""
+    index = xml(client, "/sitemap.xml")
+    return [entry.findtext("s:loc", namespaces=SITEMAP_NS) for entry in index]
+
+
+def sitemap(client):
+    """Every address the sitemap lists (following its index), with its lastmod."""
+    urls = {}
+    for page in sitemap_pages(client):
+        for url in xml(client, page.removeprefix("http://testserver")).findall("s:url", SITEMAP_NS):
+            loc, lastmod = (
+                url.findtext(f"s:{tag}", namespaces=SITEMAP_NS) for tag in ("loc", "lastmod")
+            )
+            assert loc not in urls, f"{loc} is listed twice"
+            urls[loc] = lastmod
+    return urls
 
 
 def head(client, url):
@@ -115,9 +128,9 @@ def test_drafts_and_embargoed_releases_are_absent_from_the_sitemap(
 def test_sitemap_queries_do_not_grow_with_releases(
     client, make_release, make_project, make_partner
 ):
-    def count():
+    def count(url):
         with CaptureQueriesContext(connection) as queries:
-            sitemap(client)
+            xml(client, url)
         return len(queries)
 
     def add(number):
@@ -128,11 +141,40 @@ def test_sitemap_queries_do_not_grow_with_releases(
 
     add(1)
     sitemap(client)  # Django's sitemap view looks up the current Site once per process (cached)
-    few = count()
+    few = {url: count(url) for url in sitemap_pages(client)}
     add(20)
-    # three aggregates for the list pages; count and page each of releases, projects, partners
-    # and legal pages (the sitemap paginates)
-    assert few == count() == 11
+    assert {url: count(url) for url in sitemap_pages(client)} == few
+    # The index: the list pages' three aggregates; for releases, projects and partners their
+    # latest change and their count; for the legal pages (no lastmod) their count.
+    assert count("/sitemap.xml") == 10
+    # A section: its count and its page of addresses.
+    assert count("/sitemap-pressemitteilungen.xml") == 2
+
+
+def test_a_large_archive_is_listed_in_pages_of_the_index(client, make_release, monkeypatch):
+    monkeypatch.setattr("releases.sitemaps.ReleaseSitemap.limit", 2)
+    releases = [make_release() for _ in range(5)]
+    pages = [page for page in sitemap_pages(client) if "pressemitteilungen" in page]
+    assert pages == [
+        "http://testserver/sitemap-pressemitteilungen.xml",
+        "http://testserver/sitemap-pressemitteilungen.xml?p=2",
+        "http://testserver/sitemap-pressemitteilungen.xml?p=3",
+    ]
+    listed = [url for url in sitemap(client) if "/presse/20" in url]
+    assert sorted(listed) == sorted(f"http://testserver{r.get_absolute_url()}" for r in releases)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sitemap-gibt-es-nicht.xml",
+        "/sitemap-pressemitteilungen.xml?p=9",
+        "/sitemap-pressemitteilungen.xml?p=x",
+    ],
+)
+def test_an_unknown_sitemap_section_or_page_is_not_found(client, make_release, url):
+    make_release()
+    assert client.get(url).status_code == 404
 
 
 def test_robots_txt_points_to_the_sitemap(client, db):
