@@ -1,6 +1,7 @@
 import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
@@ -113,6 +114,36 @@ class ReleaseYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReleaseTopicFilter(admin.SimpleListFilter):
+    """The topic filter, as a plain join. Django's own filter for a many-to-many field assumes the
+    join may repeat a release and makes the list SELECT DISTINCT over every column; one topic
+    cannot. The parameter is the one Django's filter used, so bookmarked lists still work."""
+
+    title = "Themen"
+    parameter_name = "topics__id__exact"
+
+    def lookups(self, request, model_admin):
+        return [(str(topic.pk), topic.name) for topic in Topic.objects.order_by("name")]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(topics__id=int(self.value()))
+        return queryset
+
+
+class ReleaseChangeList(ChangeList):
+    """The list reads only the columns it shows. The text, the lead and the search index are most
+    of a row's bytes, and sorting 10,000 whole rows for a late page spills to disk. A new column
+    in list_display that needs another field adds it here (else one query per row, which
+    tests/test_admin.py counts). Actions still get whole rows (get_queryset is unchanged)."""
+
+    shown_fields = ["title", "status", "publish_at", "release_date"]
+
+    def get_results(self, request):
+        self.queryset = self.queryset.only(*self.shown_fields)
+        super().get_results(request)
+
+
 @admin.register(PressRelease)
 class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
     """With edit history (django-reversion): "Geschichte" on a release shows who changed what and
@@ -120,9 +151,16 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
     wiederherstellen" on the list brings back a deleted one."""
 
     list_display = ["title", "status_label", "publish_at", "release_date"]
-    list_filter = ["status", "topics", ReleaseYearFilter]
-    search_fields = ["title", "subtitle", "lead", "place"]
-    date_hierarchy = "release_date"
+    list_filter = ["status", ReleaseTopicFilter, ReleaseYearFilter]
+    # The search box searches like the public archive (get_search_results); search_fields only
+    # makes Django show it.
+    search_fields = ["title"]
+    search_help_text = (
+        "Sucht wie die Suche auf der Website ganze Wörter in Titel, Untertitel, Vorspann, Text "
+        "und Ort, auch in anderen Wortformen („Unternehmen“ findet „Unternehmens“)."
+    )
+    # No date_hierarchy: the year filter beside the list reads its years from an index, while
+    # Django's date bar reads all the releases a search or filter matches once again.
     filter_horizontal = ["topics", "contacts", "projects", "partners"]
     inlines = [ReleaseImageInline, ReleaseAttachmentInline, EmbargoLinkInline]
     actions = ["publish", "unpublish", "withdraw"]
@@ -135,6 +173,17 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
         ("Einordnung", {"fields": ["topics"]}),
         ("Projekte, Partner und Pressekontakt", {"fields": ["projects", "partners", "contacts"]}),
     ]
+
+    def get_changelist(self, request, **kwargs):
+        return ReleaseChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        """The site's own search (releases/search.py): the same hits as on the website and, on
+        PostgreSQL, the full-text index instead of a substring comparison of every lead of the
+        archive (about 45 ms for each of the count and the page at 10,000 releases)."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
 
     def get_inlines(self, request, obj):
         # Embargo links belong to a saved release: offered from its change form on.

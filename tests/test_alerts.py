@@ -224,6 +224,20 @@ def test_client_address_comes_from_the_proxy_header_when_configured(client, topi
     )
 
 
+def test_behind_nginx_the_address_nginx_appended_counts(client, topics, settings):
+    """deploy/nginx-site.conf appends the client to X-Forwarded-For (docs/deploy.md): what the
+    client wrote before it is ignored, so a forged first entry does not escape the limit."""
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    for number in range(10):
+        forwarded = f"198.51.100.{number}, 203.0.113.5"
+        request_subscription(client, f"n{number}@example.org", HTTP_X_FORWARDED_FOR=forwarded)
+    forged = "198.51.100.99, 203.0.113.5"
+    response = request_subscription(client, "n10@example.org", HTTP_X_FORWARDED_FOR=forged)
+    assert response.status_code == 429
+    other = request_subscription(client, "n11@example.org", HTTP_X_FORWARDED_FOR="203.0.113.6")
+    assert other.status_code == 302
+
+
 def test_mail_server_down_while_subscribing_gets_a_german_page(client, topics, settings):
     settings.EMAIL_BACKEND = "tests.test_alerts.DownBackend"
     response = request_subscription(client, "a@example.org")
