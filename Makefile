@@ -18,8 +18,10 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 # The browser tests' tools (axe-core, the Nu Html Checker, Lighthouse) come from package.json.
 # --ignore-scripts: vnu-jar's install script would download a Java runtime; Debian's Java is used.
 # Only the tests need them; without npm (outside CI) those gates are skipped with a reason.
+# npm ls: the installed tree must match package.json, its overrides included (npm ci installs a
+# lock file that ignores them without a word).
 node_modules/.package-lock.json: package.json package-lock.json
-	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund; \
+	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund && npm ls --all >/dev/null; \
 	else echo "npm not found: the axe, Nu Html Checker and Lighthouse checks will be skipped."; fi
 
 install: $(VENV)/.installed
@@ -43,12 +45,12 @@ test: install node_modules/.package-lock.json
 	$(BIN)/pytest
 
 # Pictures of every public page type at 390 px and 1280 px (tests/browser/pages.py lists them).
-screenshots: install
+screenshots: install node_modules/.package-lock.json
 	mkdir -p docs/screenshots
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_quality_gates.py -k fits_the_screen
 
 # Lighthouse (mobile and desktop) on home, archive and a release; writes docs/lighthouse.md.
-lighthouse: install
+lighthouse: install node_modules/.package-lock.json
 	$(BIN)/python -m tests.browser.lighthouse
 
 format: install

@@ -1,6 +1,8 @@
 import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
@@ -66,8 +68,24 @@ class ReleaseAttachmentInline(admin.StackedInline):
     fields = ["file", "title", "order"]
 
 
-class EmbargoLinkInline(admin.TabularInline):
-    """Secret links to a release under embargo: add a row and save, then copy the link."""
+class LabelledDateTimes:
+    """Django's admin splits a date-time field into a date and a time input and writes "Datum:"
+    and "Uhrzeit:" beside them as plain text, not as labels: a screen reader announces two
+    unnamed inputs (axe-core: "Form elements must have labels"). Each gets the field's name."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, AdminSplitDateTime):
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = f"{db_field.verbose_name}: Datum"
+            time.attrs["aria-label"] = f"{db_field.verbose_name}: Uhrzeit"
+        return field
+
+
+# Stacked, not tabular (like the attachments): a tabular inline's inputs have no label of their
+# own, only column heads; and a stacked inline's link to the page is underlined (css/admin.css).
+class EmbargoLinkInline(LabelledDateTimes, admin.StackedInline):
+    """Secret links to a release under embargo: add one and save, then copy the link."""
 
     model = EmbargoLink
     extra = 0
@@ -104,16 +122,53 @@ class ReleaseYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReleaseTopicFilter(admin.SimpleListFilter):
+    """The topic filter, as a plain join. Django's own filter for a many-to-many field assumes the
+    join may repeat a release and makes the list SELECT DISTINCT over every column; one topic
+    cannot. The parameter is the one Django's filter used, so bookmarked lists still work."""
+
+    title = "Themen"
+    parameter_name = "topics__id__exact"
+
+    def lookups(self, request, model_admin):
+        return [(str(topic.pk), topic.name) for topic in Topic.objects.order_by("name")]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(topics__id=int(self.value()))
+        return queryset
+
+
+class ReleaseChangeList(ChangeList):
+    """The list reads only the columns it shows. The text, the lead and the search index are most
+    of a row's bytes, and sorting 10,000 whole rows for a late page spills to disk. A new column
+    in list_display that needs another field adds it here (else one query per row, which
+    tests/test_admin.py counts). Actions still get whole rows (get_queryset is unchanged)."""
+
+    shown_fields = ["title", "status", "publish_at", "release_date"]
+
+    def get_results(self, request):
+        self.queryset = self.queryset.only(*self.shown_fields)
+        super().get_results(request)
+
+
 @admin.register(PressRelease)
-class PressReleaseAdmin(VersionAdmin):
+class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
     """With edit history (django-reversion): "Geschichte" on a release shows who changed what and
     restores any version, with its images and attachments; "Gelöschte Pressemitteilungen
     wiederherstellen" on the list brings back a deleted one."""
 
     list_display = ["title", "status_label", "publish_at", "release_date"]
-    list_filter = ["status", "topics", ReleaseYearFilter]
-    search_fields = ["title", "subtitle", "lead", "place"]
-    date_hierarchy = "release_date"
+    list_filter = ["status", ReleaseTopicFilter, ReleaseYearFilter]
+    # The search box searches like the public archive (get_search_results); search_fields only
+    # makes Django show it.
+    search_fields = ["title"]
+    search_help_text = (
+        "Sucht wie die Suche auf der Website ganze Wörter in Titel, Untertitel, Vorspann, Text "
+        "und Ort, auch in anderen Wortformen („Unternehmen“ findet „Unternehmens“)."
+    )
+    # No date_hierarchy: the year filter beside the list reads its years from an index, while
+    # Django's date bar reads all the releases a search or filter matches once again.
     filter_horizontal = ["topics", "contacts", "projects", "partners"]
     inlines = [ReleaseImageInline, ReleaseAttachmentInline, EmbargoLinkInline]
     actions = ["publish", "unpublish", "withdraw"]
@@ -127,21 +182,23 @@ class PressReleaseAdmin(VersionAdmin):
         ("Projekte, Partner und Pressekontakt", {"fields": ["projects", "partners", "contacts"]}),
     ]
 
+    def get_changelist(self, request, **kwargs):
+        return ReleaseChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        """The site's own search (releases/search.py): the same hits as on the website and, on
+        PostgreSQL, the full-text index instead of a substring comparison of every lead of the
+        archive (about 45 ms for each of the count and the page at 10,000 releases)."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
+
     def get_inlines(self, request, obj):
         # Embargo links belong to a saved release: offered from its change form on.
         return self.inlines if obj else [i for i in self.inlines if i is not EmbargoLinkInline]
 
     class Media:
         css = {"all": ["css/admin.css"]}
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "publish_at":
-            # The admin's split date/time widget leaves both inputs without a label of their own.
-            date, time = field.widget.widgets
-            date.attrs["aria-label"] = "Veröffentlichen ab: Datum"
-            time.attrs["aria-label"] = "Veröffentlichen ab: Uhrzeit"
-        return field
 
     def get_readonly_fields(self, request, obj=None):
         # Once saved, the slug is part of a permanent address.
@@ -285,7 +342,7 @@ class ProjectAdmin(HistoryAdmin):
     ]
 
 
-class ProjectEventInline(admin.StackedInline):
+class ProjectEventInline(LabelledDateTimes, admin.StackedInline):
     model = ProjectEvent
     extra = 0
     fields = ["title", ("starts_at", "ends_at"), "place", "description"]

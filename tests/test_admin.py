@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from releases.models import PressRelease
+from releases.models import PressRelease, Topic
 
 from .conftest import image_upload, png_bytes
 
@@ -151,6 +153,61 @@ def test_publishing_keeps_a_scheduled_embargo(staff_client, make_release):
 def test_changelist_filters_and_search(staff_client, make_release, topic, query):
     make_release(topics=[topic])
     assert staff_client.get(LIST_URL + query).status_code == 200
+
+
+def make_listed_releases(count, make_release, topics, contact, project, partner):
+    """Releases as the list meets them: with topics, images, attachments, contact, project and
+    partner; some drafts and some under embargo, whose status column reads differently."""
+    later = timezone.now() + datetime.timedelta(days=3)
+    kinds = [{}, {"status": PressRelease.Status.DRAFT, "publish_at": None}, {"publish_at": later}]
+    for number in range(count):
+        release = make_release(topics=topics, images=1, attachments=1, **kinds[number % 3])
+        release.contacts.add(contact)
+        release.projects.add(project)
+        release.partners.add(partner)
+
+
+def changelist_queries(client, query):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST_URL + query)
+    assert response.status_code == 200
+    return response.context["cl"].result_count, [entry["sql"] for entry in queries]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?q=Mitteilung", "?topics__id__exact={topic}", "?q=Mitteilung&status__exact=published"],
+)
+def test_release_list_needs_the_same_queries_for_3_and_for_30_releases(
+    staff_client, make_release, make_contact, make_project, make_partner, query
+):
+    topics = [Topic.objects.create(name="Mobilität"), Topic.objects.create(name="Bildung")]
+    query = query.format(topic=topics[0].pk)
+    related = [make_contact(), make_project(), make_partner()]
+    make_listed_releases(3, make_release, topics, *related)
+    few, few_queries = changelist_queries(staff_client, query)
+    make_listed_releases(27, make_release, topics, *related)
+    many, many_queries = changelist_queries(staff_client, query)
+
+    assert (few, many) == ((2, 20) if "status" in query else (3, 30))
+    assert len(many_queries) == len(few_queries), "\n".join(many_queries)
+
+
+def test_topic_filter_lists_each_release_once(staff_client, make_release):
+    topics = [Topic.objects.create(name="Mobilität"), Topic.objects.create(name="Bildung")]
+    both, other = make_release(topics=topics), make_release(topics=topics[1:])
+    response = staff_client.get(f"{LIST_URL}?topics__id__exact={topics[0].pk}")
+    assert list(response.context["cl"].result_list) == [both]
+    response = staff_client.get(f"{LIST_URL}?topics__id__exact={topics[1].pk}")
+    assert sorted(response.context["cl"].result_list, key=lambda r: r.pk) == [both, other]
+
+
+def test_release_search_in_the_admin_finds_words_of_the_text(staff_client, make_release):
+    """Staff search like the public archive: the text counts too, not only title and lead."""
+    wanted = make_release(body="<p>Die Quantensensorik kommt nach Salzgitter.</p>")
+    make_release()
+    response = staff_client.get(f"{LIST_URL}?q=Quantensensorik")
+    assert list(response.context["cl"].result_list) == [wanted]
 
 
 def test_change_form_offers_the_preview(staff_client, make_release):

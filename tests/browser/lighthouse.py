@@ -1,7 +1,7 @@
 """
 `make lighthouse`: Lighthouse (npm, package.json) on the home page, the archive and a release, as
 a phone and as a desktop, against the site as production runs it (DEBUG off, collected and
-compressed static files, the demo content). Writes docs/lighthouse.md with the four scores and,
+compressed static files, the demo content; only without TLS). Writes docs/lighthouse.md with the four scores and,
 for every score under 100, the audits that cost points. Exits 1 if any score is under 100.
 
 Run as `python -m tests.browser.lighthouse` (not collected by pytest: it takes minutes).
@@ -33,6 +33,10 @@ def prepare_site(folder):
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="lighthouse-run-only-" + "x" * 40,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        # Plain HTTP on 127.0.0.1, which browsers count as secure: there is no TLS proxy in front,
+        # and with HTTPS on (the production default) every page would redirect to https:// and
+        # Chromium would show an error page instead ("prevented page load with an interstitial").
+        DJANGO_HTTPS="0",
         DATABASE_URL=f"sqlite:///{folder / 'lighthouse.sqlite3'}",
         DJANGO_MEDIA_ROOT=str(folder / "media"),
         DJANGO_STATIC_ROOT=str(folder / "static"),
@@ -139,7 +143,8 @@ def main():
         f"Written by `make lighthouse` on {datetime.date.today():%d.%m.%Y} with Lighthouse "
         f"{version} and {chromium.strip()}, against the demo content served as in production "
         "(DEBUG off, collected and compressed static files, WhiteNoise standing in for the web "
-        "server in front for `/media/`), on this project's 2-core machine. Mobile uses "
+        "server in front for `/media/`; plain HTTP on 127.0.0.1, as no TLS proxy is in front), "
+        "on this project's 2-core machine. Mobile uses "
         "Lighthouse's default simulated slow 4G and mid-range phone; desktop its desktop preset.\n\n"
         "| page | form factor | Performance | Accessibility | Best Practices | SEO |\n"
         "|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"

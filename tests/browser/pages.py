@@ -31,6 +31,7 @@ PAGE_TYPES = [
     PageType("gesellschafter", "/gesellschafter/"),
     PageType("partner", "/partner/landkreis-helmstedt/"),
     PageType("pressekontakt", "/pressekontakt/"),
+    PageType("abonnieren", "/presse/abonnieren/"),
     PageType("impressum", "/impressum/"),
     PageType("datenschutz", "/datenschutz/"),
     PageType("barrierefreiheit", "/barrierefreiheit/"),

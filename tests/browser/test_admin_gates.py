@@ -3,7 +3,7 @@
 
 import pytest
 
-from releases.models import PressRelease
+from releases.models import EmbargoLink, PressRelease
 
 from .pages import ADMIN_PAGES, DETAIL
 from .tools import axe_violations
@@ -36,7 +36,16 @@ def release_change_form():
     return f"/admin/releases/pressrelease/{helmstedt.pk}/change/"
 
 
-@pytest.mark.parametrize("path", [*ADMIN_PAGES, release_change_form], ids=str)
+def embargoed_release_change_form():
+    """A release under embargo with a Sperrfrist-Link: the link's form shows only then."""
+    [embargoed] = PressRelease.objects.scheduled()
+    EmbargoLink.objects.create(release=embargoed, recipient="Verteiler Tageszeitungen")
+    return f"/admin/releases/pressrelease/{embargoed.pk}/change/"
+
+
+@pytest.mark.parametrize(
+    "path", [*ADMIN_PAGES, release_change_form, embargoed_release_change_form], ids=str
+)
 def test_admin_page_has_no_wcag_21_aa_violations_and_asks_no_other_host(staff_page, path):
     page, log = staff_page
     path = path() if callable(path) else path
