@@ -70,6 +70,31 @@ def test_deploy_check_reports_nothing_with_production_variables():
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "command", [["check"], ["makemigrations", "--check", "--dry-run"]], ids=["check", "migrations"]
+)
+def test_commands_that_sign_nothing_run_without_a_secret_key(command):
+    result = run_with_production_env("manage.py", *command, DJANGO_SECRET_KEY="")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_without_a_secret_key_the_deploy_check_fails_and_the_server_does_not_start():
+    check = run_with_production_env(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING", DJANGO_SECRET_KEY=""
+    )
+    assert check.returncode != 0
+    assert "security.W009" in check.stderr + check.stdout
+    for server in ("allianz_site.wsgi", "allianz_site.asgi"):
+        started = run_with_production_env(
+            "-c",
+            f"import {server}",
+            DJANGO_SETTINGS_MODULE="allianz_site.settings",
+            DJANGO_SECRET_KEY="",
+        )
+        assert started.returncode != 0
+        assert "The SECRET_KEY setting must not be empty." in started.stderr
+
+
 def test_production_cookies_are_secure_with_host_prefix_and_hsts_is_two_years():
     values = production_settings()
     assert values["DEBUG"] is False
