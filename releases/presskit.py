@@ -108,8 +108,8 @@ def _copy_into(archive, info, field_file):
 
 
 def build_press_kit(release, release_url):
-    """Write the ZIP of `release` to a temporary file. Prefetch images, attachments, public
-    projects and contacts (views.release_page_relations) to keep the queries few."""
+    """Write the ZIP of `release` to a temporary file. Prefetch images, attachments and public
+    projects (views.press_kit_relations) to keep the queries few."""
     moment = timezone.localtime(release.updated_at)
     images = []
     for number, image in enumerate(release.images.all(), start=1):

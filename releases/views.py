@@ -57,6 +57,23 @@ def public_releases():
     )
 
 
+def public_projects():
+    """The projects of a release that its page and press kit show ("Über das Projekt …"). A new
+    Prefetch each time: prefetching writes hints into its queryset, so none is shared."""
+    return Prefetch("projects", queryset=Project.objects.public())
+
+
+def release_page_relations():
+    """What a release page shows besides its text, one query each. (The contacts come with the
+    default contact in one query: PressRelease.press_contacts.)"""
+    return ["topics", "images", "attachments", public_projects(), "partners"]
+
+
+def press_kit_relations():
+    """What the press kit holds besides the text (releases/presskit.py): no topics, no partners."""
+    return ["images", "attachments", public_projects()]
+
+
 class HomeView(ListView):
     template_name = "releases/home.html"
     context_object_name = "releases"
@@ -182,12 +199,7 @@ class ReleaseDetailView(DetailView):
     context_object_name = "release"
 
     def get_queryset(self):
-        return PressRelease.objects.published().prefetch_related("topics", "images", "attachments")
-
-    def get_object(self, queryset=None):
-        if queryset is None:
-            queryset = self.get_queryset()
-        return super().get_object(queryset.prefetch_related(*release_page_relations()))
+        return PressRelease.objects.published().prefetch_related(*release_page_relations())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -220,7 +232,7 @@ class ReleasePreviewView(ReleaseDetailView):
     """Staff see any release, draft or under embargo, as it will look. Never indexed or cached."""
 
     def get_queryset(self):
-        return PressRelease.objects.prefetch_related("topics", "images", "attachments")
+        return PressRelease.objects.prefetch_related(*release_page_relations())
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -234,12 +246,6 @@ def attachment_download(request, year, month, day, slug, pk):
         ReleaseAttachment, pk=pk, release__slug=slug, release__in=releases_visible_to(request)
     )
     return attachment_response(attachment)
-
-
-def release_page_relations():
-    """What a release page shows besides its text: public projects and partners. (The contacts
-    come with the default contact in one query: PressRelease.press_contacts.)"""
-    return [Prefetch("projects", queryset=Project.objects.public()), "partners"]
 
 
 def public_release_count(relation):
@@ -461,7 +467,7 @@ def press_kit_response(request, release):
 
 def image_download(request, year, month, day, slug, pk):
     image = get_object_or_404(
-        ReleaseImage.objects.select_related("release"),
+        ReleaseImage,
         pk=pk,
         release__slug=slug,
         release__in=releases_visible_to(request),
@@ -470,9 +476,7 @@ def image_download(request, year, month, day, slug, pk):
 
 
 def press_kit(request, year, month, day, slug):
-    releases = releases_visible_to(request).prefetch_related(
-        "images", "attachments", *release_page_relations()
-    )
+    releases = releases_visible_to(request).prefetch_related(*press_kit_relations())
     return press_kit_response(request, get_object_or_404(releases, slug=slug))
 
 
@@ -501,9 +505,7 @@ def embargo_detail(request, link):
     release = link.release
     if release.is_public:
         return redirect(release)  # the embargo is over: the public page is the one to share
-    prefetch_related_objects(
-        [release], "topics", "images", "attachments", *release_page_relations()
-    )
+    prefetch_related_objects([release], *release_page_relations())
     context = {
         "release": release,
         "embargo_token": link.token,
@@ -526,7 +528,7 @@ def embargo_attachment(request, link, pk):
 @embargo_view
 def embargo_press_kit(request, link):
     release = link.release
-    prefetch_related_objects([release], "images", "attachments", *release_page_relations())
+    prefetch_related_objects([release], *press_kit_relations())
     return press_kit_response(request, release)
 
 

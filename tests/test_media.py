@@ -293,6 +293,19 @@ def test_press_kit_holds_text_images_attachments_and_credits(client, release_wit
     assert "Lizenzhinweis: keiner angegeben" in second
 
 
+def test_press_kit_costs_the_same_five_queries_for_any_number_of_files(
+    client, release_with_media, make_partner, django_assert_num_queries
+):
+    # The release, its images, attachments and public projects, and its press contacts. The
+    # partners it mentions are not in the kit, so they are not fetched.
+    release = release_with_media
+    release.partners.set([make_partner(), make_partner()])
+    add_photo(release, name="drittes.jpg")
+    with django_assert_num_queries(5):
+        archive = zip_of(client.get(release.get_press_kit_url()))
+    assert len([name for name in archive.namelist() if name.startswith("bilder/")]) == 3
+
+
 def test_press_kit_of_a_release_without_media_holds_its_text(client, make_release):
     release = make_release(title="Nur Text")
     archive = zip_of(client.get(release.get_press_kit_url()))
