@@ -59,7 +59,8 @@ class ReleaseFeed(Feed):
         return PressRelease.objects.published()
 
     def items(self, obj):
-        releases = self.releases(obj).defer("search_vector")
+        # Items carry the lead, not the body: neither it nor the search vector is read.
+        releases = self.releases(obj).defer("body", "search_vector")
         return releases.prefetch_related("images", "topics")[: self.length]
 
     def item_title(self, release):

@@ -35,7 +35,6 @@ from django.utils.safestring import mark_safe
 from .slugs import GERMAN_TRANSLITERATION
 
 CONFIG = "german_unaccent"
-INDEX_NAME = "release_search_idx"
 
 # Which text goes into the vector, with which weight (A counts most).
 WEIGHTED_FIELDS = [("title", "A"), ("subtitle", "B"), ("lead", "B"), ("body", "C"), ("place", "D")]

@@ -35,16 +35,21 @@ def latest(*moments):
     return max((moment for moment in moments if moment), default=None)
 
 
-def release_change():
-    """The moment a release last changed on the public site: saved, or published if later."""
-    return Greatest("updated_at", "publish_at")
+def release_change(prefix=""):
+    """The moment a release last changed on the public site: saved, or published if later
+    (PressRelease.modified_at in SQL). `prefix` reaches the release through a relation."""
+    return Greatest(f"{prefix}updated_at", f"{prefix}publish_at")
+
+
+def latest_public_release_change():
+    """The latest change of any public release: for the archive and the release sitemap."""
+    return PressRelease.objects.published().aggregate(latest=Max(release_change()))["latest"]
 
 
 def latest_release_change():
     """Per project or partner: the latest change of its public releases (an aggregate)."""
     return Max(
-        Greatest("releases__updated_at", "releases__publish_at"),
-        filter=Q(releases__in=PressRelease.objects.published()),
+        release_change("releases__"), filter=Q(releases__in=PressRelease.objects.published())
     )
 
 
@@ -61,7 +66,7 @@ class ReleaseSitemap(RequestSitemap):
 
     def get_latest_lastmod(self):
         # For the index: one aggregate instead of Django's default, a loop over every release.
-        return PressRelease.objects.published().aggregate(latest=Max(release_change()))["latest"]
+        return latest_public_release_change()
 
 
 class ProjectSitemap(RequestSitemap):
@@ -102,12 +107,12 @@ class PageSitemap(RequestSitemap):
     @cached_property
     def latest_changes(self):
         # One instance per request, so these three queries run once per request.
-        releases = PressRelease.objects.published().aggregate(latest=Max(release_change()))
+        releases = latest_public_release_change()
         projects = Project.objects.public().aggregate(latest=Max("updated_at"))
         partners = Partner.objects.filter(is_shareholder=True).aggregate(latest=Max("updated_at"))
         return {
-            "releases:home": releases["latest"],
-            "releases:archive": releases["latest"],
+            "releases:home": releases,
+            "releases:archive": releases,
             "releases:projects": projects["latest"],
             "releases:shareholders": partners["latest"],
             "contacts:list": None,  # contacts keep no time of change
