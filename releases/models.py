@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
 
-from allianz_site.uploads import CleanImageField, validate_attachment_content
+from allianz_site.uploads import MAX_IMAGE_BYTES, CleanImageField, validate_attachment_content
 from contacts.models import PressContact, Subscription
 
 from . import search
@@ -30,7 +30,7 @@ from .slugs import slugify_de, unique_slug
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 ATTACHMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "zip"]
-MAX_IMAGE_SIZE = 10 * 1024 * 1024
+MAX_IMAGE_SIZE = MAX_IMAGE_BYTES  # the limit the upload check (open_image) applies too
 MAX_ATTACHMENT_SIZE = 25 * 1024 * 1024
 
 
