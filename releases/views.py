@@ -75,11 +75,17 @@ def press_kit_relations():
 
 
 class HomeView(ListView):
+    """The latest releases and the running projects (DESIGN.md's URL map)."""
+
     template_name = "releases/home.html"
     context_object_name = "releases"
 
     def get_queryset(self):
         return public_releases()[:7]
+
+    def get_context_data(self, **kwargs):
+        running = Project.objects.public().filter(status=Project.Status.RUNNING)
+        return super().get_context_data(running_projects=list(running), **kwargs)
 
 
 class ReleaseArchiveView(ListView):

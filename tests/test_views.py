@@ -7,7 +7,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from releases.models import Topic
+from releases.models import Project, Topic
 
 
 def page(client, url):
@@ -22,6 +22,19 @@ def test_home_lists_the_latest_releases(client, make_release):
     html = page(client, "/")
     assert html.index("Neueste Meldung") < html.index("Ältere Meldung")
     assert '<html lang="de">' in html
+
+
+def test_home_shows_the_running_projects_only(client, make_release, make_project):
+    make_release(title="Neueste Meldung")
+    make_project(name="Betriebsnachbarschaften")
+    make_project(name="Abgeschlossenes Projekt", status=Project.Status.COMPLETED)
+    make_project(name="Geplantes Projekt", status=Project.Status.PLANNED)
+    html = page(client, "/")
+    projects = html[html.index("Laufende Projekte") :]
+    assert "Betriebsnachbarschaften" in projects
+    assert "Abgeschlossenes Projekt" not in html
+    assert "Geplantes Projekt" not in html
+    assert 'href="/projekte/"' in projects
 
 
 def test_archive_shows_twenty_per_page_newest_first(client, make_release):
@@ -156,12 +169,12 @@ def count_queries(client, url):
     return len(queries)
 
 
-# Home: releases and their topics (plus session/auth overhead, none here). Archive pages: month
+# Home: releases, their topics, the running projects (plus session/auth overhead, none here). Archive pages: month
 # counts, facets for topic, project, partner and place, the page of releases, their topics (the
 # paginator's total comes from the month counts). See tests/test_filters.py for the pages with
 # search and filters.
 @pytest.mark.parametrize(
-    ("url", "most"), [("/", 4), ("/presse/", 7), ("/presse/2022/", 7), ("/presse/2022/03/", 7)]
+    ("url", "most"), [("/", 3), ("/presse/", 7), ("/presse/2022/", 7), ("/presse/2022/03/", 7)]
 )
 def test_list_pages_query_count_does_not_grow_with_releases(client, make_release, url, most):
     topics = [Topic.objects.create(name=f"Thema {number}") for number in range(3)]
