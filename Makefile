@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := allianz_site.settings
 
-.PHONY: run test lint format install clean screenshots lighthouse
+.PHONY: run test format install clean screenshots lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

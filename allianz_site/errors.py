@@ -8,7 +8,7 @@ touches the database.
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponseServerError
+from django.http import HttpResponse
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import server_error as default_server_error
@@ -20,9 +20,7 @@ RETRY_AFTER_SECONDS = 30
 def server_error(request):
     exception = sys.exc_info()[1]
     if isinstance(exception, (OperationalError, InterfaceError)):
-        response = HttpResponseServerError(loader.get_template("503.html").render())
-        response.status_code = 503
-        response.reason_phrase = "Service Unavailable"
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return default_server_error(request)

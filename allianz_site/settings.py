@@ -210,7 +210,7 @@ CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "editor_image_upload"
 CKEDITOR_5_FILE_STORAGE = "releases.storage.EditorUploadStorage"
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png", "webp"]
-CKEDITOR_5_MAX_FILE_SIZE = 10  # MB
+# The size limit is allianz_site/uploads.py's (MAX_IMAGE_BYTES), as for every image.
 
 LOGGING = {
     "version": 1,

@@ -12,9 +12,10 @@ admin.site.index_title = "Verwaltung"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Our checked upload first; the widget is told its name (CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME).
+    # The editor's image upload is ours (checked, metadata removed); the widget is told its name
+    # (CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME). django_ckeditor_5.urls is not included: its only
+    # route is its own, unchecked upload.
     path("ckeditor5/image_upload/", editor_image_upload, name="editor_image_upload"),
-    path("ckeditor5/", include("django_ckeditor_5.urls")),
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", robots_txt, name="robots"),

@@ -316,9 +316,24 @@ class TopicAdmin(HistoryAdmin):
 
 
 class ProjectPartnerInline(admin.TabularInline):
+    """A project's page has one row per role; the queries stay the same for any number of rows
+    (tests/test_directory_admin.py counts them)."""
+
     model = ProjectPartner
     extra = 0
     fields = ["partner", "role", "funding_note", "order"]
+
+    def get_queryset(self, request):
+        # Each row is headed by the role's name, which names its partner.
+        return super().get_queryset(request).select_related("partner")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "partner":
+            # The list of partners, read once for the page; each row's select would read it
+            # again. Validation still asks the queryset.
+            field.choices = list(field.choices)
+        return field
 
 
 class ProjectAreaInline(admin.TabularInline):
@@ -326,6 +341,10 @@ class ProjectAreaInline(admin.TabularInline):
     extra = 0
     fields = ["name", "description", "order"]
     show_change_link = True  # the area's page holds its events
+
+    def get_queryset(self, request):
+        # Each row is headed by the area's name, which names its project.
+        return super().get_queryset(request).select_related("project")
 
 
 @admin.register(Project)

@@ -6,7 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import timezone
+from django_ckeditor_5.views import upload_file as ckeditor_upload_file
 
 from releases.models import PressRelease, Topic
 
@@ -254,3 +256,11 @@ def test_editor_image_upload_is_for_staff_and_images_only(staff_client, client, 
 
     client.logout()
     assert client.post(url, {"upload": image_upload()}).status_code == 403
+
+
+def test_the_editor_packages_own_unchecked_upload_is_not_routed():
+    """Only our checked view takes the editor's uploads; django_ckeditor_5's own view (no
+    polyglot check, metadata kept) has no address at all, whatever the order of the patterns."""
+    with pytest.raises(NoReverseMatch):
+        reverse("ck_editor_5_upload_file")
+    assert ckeditor_upload_file not in get_resolver().reverse_dict

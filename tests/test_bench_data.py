@@ -38,6 +38,8 @@ def test_generates_german_releases_with_everything_a_page_shows(db, client):
     # A few are drafts or under embargo, and the public pages leave them out.
     assert releases.filter(status=PressRelease.Status.DRAFT).exists()
     assert releases.scheduled().exists()
+    # bulk_create skips save(): the search index is filled afterwards (PostgreSQL full text).
+    assert releases.search("Fachkräfte").exists()
     hidden = releases.exclude(pk__in=releases.published()).values_list("slug", flat=True)
     page = client.get("/presse/?page=1").content.decode()
     assert page.count('class="release-card"') == 20

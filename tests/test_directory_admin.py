@@ -4,8 +4,10 @@ import datetime
 
 import pytest
 from django.contrib.flatpages.models import FlatPage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from releases.models import Project, ProjectArea, ProjectEvent
+from releases.models import Project, ProjectArea, ProjectEvent, ProjectPartner
 
 
 @pytest.fixture
@@ -38,6 +40,36 @@ def directory(make_project, make_partner, make_contact):
 def test_staff_open_every_directory_page_in_the_admin(staff_client, directory, url):
     url = url.format(**directory)
     assert staff_client.get(url).status_code == 200, url
+
+
+def test_project_form_needs_the_same_queries_for_1_and_for_6_partner_roles_and_areas(
+    staff_client, make_project, make_partner
+):
+    project = make_project()
+    url = f"/admin/releases/project/{project.pk}/change/"
+
+    def add_rows(count):
+        for _ in range(count):
+            number = project.areas.count()
+            ProjectArea.objects.create(project=project, name=f"Raum {number}", order=number)
+            ProjectPartner.objects.create(project=project, partner=make_partner(), role="funder")
+
+    def form_queries():
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get(url)
+        assert response.status_code == 200
+        return response.content.decode(), [query["sql"] for query in queries]
+
+    add_rows(1)
+    _html, few = form_queries()
+    add_rows(5)
+    html, many = form_queries()
+
+    assert html.count('name="partner_roles-5-partner"') == 1  # six roles shown
+    assert html.count('name="areas-5-name"') == 1  # six areas shown
+    # Every role's list (and the blank row's) still offers every partner.
+    assert html.count("Partner Nummer 6</option>") == 7
+    assert len(many) == len(few), "\n".join(many)
 
 
 def test_staff_add_a_project_with_partner_roles_and_areas(staff_client, make_partner):

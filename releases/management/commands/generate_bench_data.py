@@ -247,12 +247,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.make_directory()
             count = self.make_releases(releases)
-        # bulk_create sends no signals: tell the page cache, and the search index where there is
-        # one (QuerySet.update_search_vector, added with the search).
+        # bulk_create sends no signals and skips save(): tell the page cache, and fill the search
+        # index (PostgreSQL; elsewhere this does nothing).
         invalidate_pages()
-        update_search_vector = getattr(PressRelease.objects.all(), "update_search_vector", None)
-        if update_search_vector:
-            update_search_vector()
+        PressRelease.objects.update_search_vector()
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # What autovacuum would do a little later: planner statistics for the new rows, and
             # the visibility map that lets index-only scans skip the table. (VACUUM cannot run
