@@ -339,6 +339,8 @@ class PressRelease(models.Model):
 
     @property
     def is_public(self):
+        """`published()` for a release already in hand (the embargo page, the preview, the
+        admin), without a query. The two must say the same: tests/test_publishing.py checks it."""
         return (
             self.status == self.Status.PUBLISHED
             and self.publish_at is not None
