@@ -1,11 +1,15 @@
 import datetime
 import io
 import itertools
+import re
+import socket
 from pathlib import Path
 
 import pytest
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
@@ -62,6 +66,37 @@ def png_bytes(size=(40, 30), color=(11, 90, 122)):
 
 def image_upload(name="bild.png"):
     return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+def page(client, url, params=None):
+    """The HTML of a page that must answer 200."""
+    response = client.get(url, params)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def assert_german_404(response):
+    assert response.status_code == 404
+    assert "Diese Seite gibt es nicht" in response.content.decode()
+
+
+def count_queries(client, url, params=None):
+    """The database queries of one request for a page that must answer 200."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200, url
+    return len(queries)
+
+
+def titles(html):
+    """The titles of the release cards of a list page, in their order."""
+    return re.findall(r'class="release-card__title"><a href="[^"]*">([^<]*)</a>', html)
+
+
+def closed_port():
+    """A local port where nothing listens: free again once the probe is closed."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture

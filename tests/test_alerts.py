@@ -3,7 +3,6 @@
 import datetime
 import re
 import smtplib
-import socket
 import threading
 import time
 
@@ -16,11 +15,12 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from contacts.models import Subscription
 from releases.models import AlertDelivery, PressRelease, Topic
+
+from .conftest import closed_port, count_queries
 
 SUBSCRIBE_URL = "/presse/abonnieren/"
 
@@ -442,12 +442,6 @@ class DownBackend(BaseEmailBackend):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 
 
-def closed_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # nothing listens there once the probe is closed
-
-
 @pytest.mark.parametrize("server", ["disconnects", "refuses connections"])
 def test_failing_mail_server_loses_no_alert(make_release, readers, settings, server):
     make_release(title="Wichtige Meldung")
@@ -586,18 +580,13 @@ def test_staff_see_which_alerts_went_out(staff_client, make_release, readers):
 
 
 def test_subscribe_page_query_count_does_not_grow_with_topics_or_projects(client, make_project):
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(SUBSCRIBE_URL).status_code == 200
-        return len(queries)
-
     Topic.objects.create(name="Eins")
     make_project()
-    few = count()
+    few = count_queries(client, SUBSCRIBE_URL)
     for number in range(10):
         Topic.objects.create(name=f"Thema {number}")
         make_project()
-    assert count() == few <= 2  # topics, projects
+    assert count_queries(client, SUBSCRIBE_URL) == few <= 2  # topics, projects
 
 
 def test_subscribing_still_works_while_redis_is_down(client, topics, settings):

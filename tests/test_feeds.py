@@ -7,11 +7,11 @@ import time
 import feedparser
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from releases.models import PressRelease, Project, Topic
+
+from .conftest import assert_german_404, count_queries
 
 ALL = "/presse/feed/"
 
@@ -122,9 +122,7 @@ def test_topic_feed_lists_only_that_topic(client, make_release, topic):
 
 
 def test_unknown_topic_feed_is_a_german_404(client, db):
-    response = client.get("/presse/feed/thema/gibt-es-nicht/")
-    assert response.status_code == 404
-    assert "Diese Seite gibt es nicht" in response.content.decode()
+    assert_german_404(client.get("/presse/feed/thema/gibt-es-nicht/"))
 
 
 def test_project_feed_lists_only_that_project(client, make_release, make_project):
@@ -183,12 +181,6 @@ def test_embargoed_release_enters_the_feed_at_its_moment(client, make_release, f
     assert entry_titles(parse(client, feed_url(feed))) == []
     with time_machine.travel(moment + datetime.timedelta(seconds=1)):
         assert entry_titles(parse(client, feed_url(feed))) == ["Unter Sperrfrist"]
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_feed_queries_do_not_grow_with_releases(client, make_release, feed_url):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_outages import closed_port
+from .conftest import closed_port
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")

@@ -3,17 +3,11 @@
 import datetime
 
 import pytest
-from django.db import connection
 from django.template.loader import render_to_string
-from django.test.utils import CaptureQueriesContext
 
 from releases.models import Topic
 
-
-def page(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
+from .conftest import assert_german_404, count_queries, page
 
 
 def test_home_lists_the_latest_releases(client, make_release):
@@ -126,9 +120,7 @@ def test_old_date_in_the_address_redirects_to_the_current_one(client, make_relea
 )
 def test_bad_addresses_get_a_german_404(client, make_release, url):
     make_release()
-    response = client.get(url)
-    assert response.status_code == 404
-    assert "Diese Seite gibt es nicht" in response.content.decode()
+    assert_german_404(client.get(url))
 
 
 def test_overlong_query_string_is_harmless(client, make_release):
@@ -148,12 +140,6 @@ def test_pages_have_landmarks_and_a_skip_link(client, make_release):
         assert 'href="#inhalt">Zum Inhalt springen' in html
         assert '<main id="inhalt"' in html and "<header" in html and "<footer" in html
         assert '<nav class="site-nav" aria-label="Hauptnavigation">' in html
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 # Home: releases and their topics (plus session/auth overhead, none here). Archive pages: month
