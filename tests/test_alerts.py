@@ -9,7 +9,6 @@ import time
 import pytest
 import time_machine
 from django.core import mail
-from django.core.cache import cache
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import CommandError, call_command
@@ -27,10 +26,8 @@ SUBSCRIBE_URL = "/presse/abonnieren/"
 
 @pytest.fixture(autouse=True)
 def _alert_settings(settings):
+    """The rate limits count in the cache, which tests/conftest.py empties for every test."""
     settings.SITE_URL = "https://presse.example.de"
-    cache.clear()  # the rate limits count in the cache
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -416,9 +413,14 @@ def test_draft_is_never_sent(make_release, readers):
     assert not AlertDelivery.objects.exists()
 
 
-def test_withdrawn_release_is_not_sent(make_release, readers):
+@pytest.mark.parametrize(
+    "status",
+    [PressRelease.Status.DRAFT, PressRelease.Status.WITHDRAWN],
+    ids=["unpublished", "withdrawn"],
+)
+def test_unpublished_or_withdrawn_release_is_not_sent(make_release, readers, status):
     release = make_release()
-    release.status = PressRelease.Status.DRAFT
+    release.status = status
     release.save()
     run()
     assert mail.outbox == []
