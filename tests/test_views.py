@@ -110,6 +110,7 @@ def test_old_date_in_the_address_redirects_to_the_current_one(client, make_relea
         "/presse/2022/00/",
         "/presse/1999/",
         "/presse/0000/",
+        "/presse/0000/03/",
         "/presse/9999/",
         "/presse/9999/12/",
         "/presse/2022/03/28/gibt-es-nicht/",
