@@ -6,6 +6,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -151,6 +152,21 @@ def staff_client(client, django_user_model):
     )
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def as_role(client, django_user_model):
+    """`as_role("Redaktion")`: the client, logged in as a new staff member of that group."""
+
+    def log_in(group_name):
+        user = django_user_model.objects.create_user(
+            group_name.lower(), password="ein-langes-passwort-1", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        client.force_login(user)
+        return client
+
+    return log_in
 
 
 @pytest.fixture
