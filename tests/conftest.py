@@ -170,6 +170,20 @@ def as_role(client, django_user_model):
 
 
 @pytest.fixture
+def helmstedt_release(make_release, topic):
+    """A public release with a topic and two images, published on 28.03.2022 at 10:00 in
+    Berlin: what a feed, the metadata and the JSON-LD of a release page describe."""
+    return make_release(
+        title="Abschluss in Helmstedt",
+        place="Helmstedt",
+        lead="Zwei Jahre lang haben Betriebe aus Schöningen zusammengearbeitet.",
+        topics=[topic],
+        images=2,
+        publish_at=timezone.make_aware(datetime.datetime(2022, 3, 28, 10, 0)),
+    )
+
+
+@pytest.fixture
 def make_contact(db):
     numbers = itertools.count(1)
 

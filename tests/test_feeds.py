@@ -56,14 +56,8 @@ def entry_titles(feed):
     return [entry.title for entry in feed.entries]
 
 
-def test_feed_of_all_releases_carries_what_a_reader_needs(client, make_release, topic):
-    release = make_release(
-        title="Abschluss in Helmstedt",
-        lead="Zwei Jahre lang haben Betriebe zusammengearbeitet.",
-        topics=[topic],
-        images=2,
-        publish_at=timezone.make_aware(datetime.datetime(2022, 3, 28, 10, 0)),
-    )
+def test_feed_of_all_releases_carries_what_a_reader_needs(client, helmstedt_release):
+    release = helmstedt_release
     feed = parse(client, ALL)
     assert feed.feed.title == "Pressemitteilungen – Allianz für die Region"
     assert feed.feed.link == "http://testserver/presse/"
@@ -71,7 +65,9 @@ def test_feed_of_all_releases_carries_what_a_reader_needs(client, make_release, 
     [entry] = feed.entries
     assert entry.title == "Abschluss in Helmstedt"
     assert entry.link == f"http://testserver{release.get_absolute_url()}"
-    assert entry.summary == "<p>Zwei Jahre lang haben Betriebe zusammengearbeitet.</p>"
+    assert entry.summary == (
+        "<p>Zwei Jahre lang haben Betriebe aus Schöningen zusammengearbeitet.</p>"
+    )
     assert time.strftime("%Y-%m-%d %H:%M", entry.published_parsed) == "2022-03-28 08:00"  # UTC
     assert [tag.term for tag in entry.tags] == ["Fachkräftesicherung"]
     # The first image as enclosure, with an absolute address, its size and type.
