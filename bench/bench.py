@@ -101,7 +101,7 @@ SETUPS = [
 
 
 # --- The pages -----------------------------------------------------------------------------------
-# Each entry: (name, function returning the address or None when the page does not exist here).
+# Each entry: (name, function returning the address, or None when the data has no such page).
 # The functions run inside Django with the benchmark's database; add a page with one line.
 
 
@@ -140,8 +140,6 @@ def _search(term, with_filter=False):
     def address():
         from releases.models import Topic
 
-        if not _archive_has_search():
-            return None
         query = f"/presse/?q={quote(term)}"
         if with_filter:
             query += f"&thema={Topic.objects.order_by('pk').first().slug}"
@@ -150,20 +148,11 @@ def _search(term, with_filter=False):
     return address
 
 
-def _archive_has_search():
-    from django.test import Client
-
-    return 'name="q"' in Client().get("/presse/").content.decode()
-
-
 def _named(name, *args):
     def address():
-        from django.urls import NoReverseMatch, reverse
+        from django.urls import reverse
 
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            return None
+        return reverse(name, args=args)
 
     return address
 
@@ -469,28 +458,24 @@ def admin_list_check(requests=20):
 
 def search_at_scale():
     """search_check() on its own database of BENCH_SEARCH_RELEASES releases, in a process of its
-    own (Django is set up once per process, with one database); None where there is no search."""
+    own (Django is set up once per process, with one database)."""
     output = WORK / "search.json"
     output.unlink(missing_ok=True)
     print(f"Search check on {CONFIG['search_releases']} releases …", flush=True)
     subprocess.run([sys.executable, __file__, "search", str(output)], check=True)
-    return json.loads(output.read_text()) if output.exists() else None
+    return json.loads(output.read_text())
 
 
 def search_main(output):
     prepare_database(CONFIG["search_database_url"], CONFIG["search_releases"])
-    result = search_check()
-    if result is not None:
-        Path(output).write_text(json.dumps(result))
+    Path(output).write_text(json.dumps(search_check()))
 
 
 def search_check():
-    """p95 of a ranked top-20 search in-process and its plan, where search exists (PostgreSQL)."""
+    """p95 of a ranked top-20 search in-process, and its plan."""
     from releases.models import PressRelease
 
     queryset = PressRelease.objects.published()
-    if not (hasattr(queryset, "search") and hasattr(queryset, "ranked")):
-        return None
     results = {}
     for term in ["Fachkräfte", "Quantensensorik"]:
         top = queryset.search(term).ranked(term)[:20]
@@ -673,18 +658,17 @@ def verdicts(pages, results, checks, weight, growth):
             f"{min(ratios) * 100:.0f} % (worst) … {max(ratios) * 100:.0f} %",
             min(ratios) >= 0.5,
         )
-    search = checks.get("search")
-    if search:
-        slowest = max(result["p95_ms"] for result in search.values())
-        verdict(
-            f"search, ranked top 20 ({next(iter(search.values()))['releases']} releases)",
-            "p95 ≤ 25 ms in-process, GIN index in the plan",
-            ", ".join(
-                f"„{term}“ p95 {result['p95_ms']:.1f} ms, GIN {'yes' if result['gin'] else 'no'}"
-                for term, result in search.items()
-            ),
-            slowest <= 25 and all(result["gin"] for result in search.values()),
-        )
+    search = checks["search"]
+    slowest = max(result["p95_ms"] for result in search.values())
+    verdict(
+        f"search, ranked top 20 ({next(iter(search.values()))['releases']} releases)",
+        "p95 ≤ 25 ms in-process, GIN index in the plan",
+        ", ".join(
+            f"„{term}“ p95 {result['p95_ms']:.1f} ms, GIN {'yes' if result['gin'] else 'no'}"
+            for term, result in search.items()
+        ),
+        slowest <= 25 and all(result["gin"] for result in search.values()),
+    )
     most = max(checks["queries"].values())
     verdict(
         "database queries per public page",
@@ -745,7 +729,7 @@ def report(pages, missing, results, checks, conditional, weight, memory, started
         "- nginx: `bench/nginx.conf` with `deploy/nginx-site.conf` (the production site).",
     ]
     if missing:
-        lines.append(f"- Not on this branch, skipped: {', '.join(missing)}.")
+        lines.append(f"- Not in the data, skipped: {', '.join(missing)}.")
     lines += ["", "## Requests", "", table(pages, results), "", "## Targets", ""]
     lines += ["| target | wanted | measured | |", "|---|---|---|---|"]
     lines += verdicts(pages, results, checks, weight, max(growths) if growths else None)
@@ -760,17 +744,13 @@ def report(pages, missing, results, checks, conditional, weight, memory, started
     lines += ["", "## Memory of the gunicorn workers", ""]
     for memory_lines_, _growth in memory.values():
         lines += memory_lines_
-    search = checks.get("search")
     lines += ["", "## Search", ""]
-    if search:
-        for term, result in search.items():
-            lines.append(
-                f"- „{term}“ ({result['matches']} of {result['releases']} releases match), ranked "
-                f"top 20 in-process: p95 {result['p95_ms']:.1f} ms; plan uses the GIN index: "
-                f"{'yes' if result['gin'] else 'no'}"
-            )
-    else:
-        lines.append("- No search on this branch: nothing measured.")
+    for term, result in checks["search"].items():
+        lines.append(
+            f"- „{term}“ ({result['matches']} of {result['releases']} releases match), ranked "
+            f"top 20 in-process: p95 {result['p95_ms']:.1f} ms; plan uses the GIN index: "
+            f"{'yes' if result['gin'] else 'no'}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -785,7 +765,7 @@ def main():
     checks = in_process_checks(pages)
     print("Pages:", ", ".join(f"{name} ({path})" for name, path in pages), flush=True)
     if missing:
-        print("Not on this branch, skipped:", ", ".join(missing), flush=True)
+        print("Not in the data, skipped:", ", ".join(missing), flush=True)
 
     results, conditional, memory, weight = {}, {}, {}, None
     html = WORK / "nginx" / "html"
