@@ -346,13 +346,18 @@ def prepare_database(database_url=CONFIG["database_url"], releases=CONFIG["relea
     import psycopg2
 
     settings = dj_database_url.parse(database_url)
-    server = psycopg2.connect(
-        dbname="postgres",
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-    )
+    try:
+        server = psycopg2.connect(
+            dbname="postgres",
+            user=settings["USER"],
+            password=settings["PASSWORD"],
+            host=settings["HOST"],
+            port=settings["PORT"] or 5432,
+        )
+    except psycopg2.OperationalError as error:
+        sys.exit(
+            f"The benchmark needs PostgreSQL ({database_url}), which does not answer:\n{error}"
+        )
     server.autocommit = True
     with server.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]])
