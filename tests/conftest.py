@@ -28,6 +28,7 @@ from releases.models import (
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PROXY = "10.0.0.2"  # nginx in front, as the app sees it
 
 
 @pytest.fixture(autouse=True)
@@ -91,6 +92,12 @@ def count_queries(client, url, params=None):
 def titles(html):
     """The titles of the release cards of a list page, in their order."""
     return re.findall(r'class="release-card__title"><a href="[^"]*">([^<]*)</a>', html)
+
+
+def through_proxy(forwarded_for):
+    """What a request relayed by nginx looks like to the app: it comes from the proxy, which
+    appended the client to X-Forwarded-For (deploy/nginx-site.conf)."""
+    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": forwarded_for}
 
 
 def closed_port():

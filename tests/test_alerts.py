@@ -19,7 +19,7 @@ from django.utils import timezone
 from contacts.models import Subscription
 from releases.models import AlertDelivery, PressRelease, Topic
 
-from .conftest import closed_port, count_queries
+from .conftest import closed_port, count_queries, through_proxy
 
 SUBSCRIBE_URL = "/presse/abonnieren/"
 
@@ -205,14 +205,6 @@ def test_ipv6_clients_are_counted_per_64_block(client, topics):
         request_subscription(client, f"p{number}@example.org", REMOTE_ADDR=f"2001:db8::{number}")
     response = request_subscription(client, "p10@example.org", REMOTE_ADDR="2001:db8::ffff:1")
     assert response.status_code == 429
-
-
-PROXY = "10.0.0.2"  # nginx, from the app's point of view
-
-
-def through_proxy(forwarded_for):
-    """What a request relayed by nginx looks like to the app: nginx appended the client."""
-    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": forwarded_for}
 
 
 def test_without_the_proxy_setting_x_forwarded_for_is_ignored(client, topics):
