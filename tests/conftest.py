@@ -1,11 +1,16 @@
 import datetime
 import io
 import itertools
+import re
+import socket
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
@@ -23,6 +28,7 @@ from releases.models import (
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PROXY = "10.0.0.2"  # nginx in front, as the app sees it
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +68,43 @@ def png_bytes(size=(40, 30), color=(11, 90, 122)):
 
 def image_upload(name="bild.png"):
     return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+def page(client, url, params=None):
+    """The HTML of a page that must answer 200."""
+    response = client.get(url, params)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def assert_german_404(response):
+    assert response.status_code == 404
+    assert "Diese Seite gibt es nicht" in response.content.decode()
+
+
+def count_queries(client, url, params=None):
+    """The database queries of one request for a page that must answer 200."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200, url
+    return len(queries)
+
+
+def titles(html):
+    """The titles of the release cards of a list page, in their order."""
+    return re.findall(r'class="release-card__title"><a href="[^"]*">([^<]*)</a>', html)
+
+
+def through_proxy(forwarded_for):
+    """What a request relayed by nginx looks like to the app: it comes from the proxy, which
+    appended the client to X-Forwarded-For (deploy/nginx-site.conf)."""
+    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": forwarded_for}
+
+
+def closed_port():
+    """A local port where nothing listens: free again once the probe is closed."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -116,6 +159,35 @@ def staff_client(client, django_user_model):
     )
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def as_role(client, django_user_model):
+    """`as_role("Redaktion")`: the client, logged in as a new staff member of that group."""
+
+    def log_in(group_name):
+        user = django_user_model.objects.create_user(
+            group_name.lower(), password="ein-langes-passwort-1", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        client.force_login(user)
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def helmstedt_release(make_release, topic):
+    """A public release with a topic and two images, published on 28.03.2022 at 10:00 in
+    Berlin: what a feed, the metadata and the JSON-LD of a release page describe."""
+    return make_release(
+        title="Abschluss in Helmstedt",
+        place="Helmstedt",
+        lead="Zwei Jahre lang haben Betriebe aus Schöningen zusammengearbeitet.",
+        topics=[topic],
+        images=2,
+        publish_at=timezone.make_aware(datetime.datetime(2022, 3, 28, 10, 0)),
+    )
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 page carries a CSRF token for its visitor and must never be cached."""
 
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.template import Context, Template
 from django.urls import path
 
@@ -16,13 +17,7 @@ FORM = Template(
 
 def form_page(request):
     RENDERED.append(request.path)
-    return HttpResponse(FORM.render(Context({"csrf_token": _token(request)})))
-
-
-def _token(request):
-    from django.middleware.csrf import get_token
-
-    return get_token(request)
+    return HttpResponse(FORM.render(Context({"csrf_token": get_token(request)})))
 
 
 urlpatterns = [path("formular/", form_page), *site_urlpatterns]

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from .conftest import PROXY, through_proxy
+
 LOGIN_URL = "/admin/login/"
 PASSWORD = "ein-langes-passwort-1"
 OFFICE = "192.0.2.10"
@@ -62,16 +64,11 @@ def test_a_stranger_elsewhere_cannot_lock_a_colleague_out(client, editor):
     assert is_logged_in(client)
 
 
-PROXY = "10.0.0.2"  # nginx, from the app's point of view
-
-
 def log_in_through_proxy(client, forwarded_for, password=PASSWORD):
-    """A login relayed by nginx: the request comes from the proxy, which appended the client."""
     return client.post(
         LOGIN_URL,
         {"username": "redakteurin", "password": password, "next": "/admin/"},
-        REMOTE_ADDR=PROXY,
-        HTTP_X_FORWARDED_FOR=forwarded_for,
+        **through_proxy(forwarded_for),
     )
 
 

@@ -55,6 +55,12 @@ def release_form(topic, **overrides):
     return data
 
 
+def release_form_without_files(topic, **overrides):
+    return release_form(
+        topic, **{"images-TOTAL_FORMS": "0", "attachments-TOTAL_FORMS": "0", **overrides}
+    )
+
+
 def test_staff_schedules_a_release_with_image_and_attachment(staff_client, client, topic):
     response = staff_client.post(ADD_URL, release_form(topic))
     assert response.status_code == 302, response.content.decode()[:3000]

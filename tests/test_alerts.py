@@ -3,34 +3,31 @@
 import datetime
 import re
 import smtplib
-import socket
 import threading
 import time
 
 import pytest
 import time_machine
 from django.core import mail
-from django.core.cache import cache
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from contacts.models import Subscription
 from releases.models import AlertDelivery, PressRelease, Topic
+
+from .conftest import closed_port, count_queries, through_proxy
 
 SUBSCRIBE_URL = "/presse/abonnieren/"
 
 
 @pytest.fixture(autouse=True)
 def _alert_settings(settings):
+    """The rate limits count in the cache, which tests/conftest.py empties for every test."""
     settings.SITE_URL = "https://presse.example.de"
-    cache.clear()  # the rate limits count in the cache
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -208,14 +205,6 @@ def test_ipv6_clients_are_counted_per_64_block(client, topics):
         request_subscription(client, f"p{number}@example.org", REMOTE_ADDR=f"2001:db8::{number}")
     response = request_subscription(client, "p10@example.org", REMOTE_ADDR="2001:db8::ffff:1")
     assert response.status_code == 429
-
-
-PROXY = "10.0.0.2"  # nginx, from the app's point of view
-
-
-def through_proxy(forwarded_for):
-    """What a request relayed by nginx looks like to the app: nginx appended the client."""
-    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": forwarded_for}
 
 
 def test_without_the_proxy_setting_x_forwarded_for_is_ignored(client, topics):
@@ -416,9 +405,14 @@ def test_draft_is_never_sent(make_release, readers):
     assert not AlertDelivery.objects.exists()
 
 
-def test_withdrawn_release_is_not_sent(make_release, readers):
+@pytest.mark.parametrize(
+    "status",
+    [PressRelease.Status.DRAFT, PressRelease.Status.WITHDRAWN],
+    ids=["unpublished", "withdrawn"],
+)
+def test_unpublished_or_withdrawn_release_is_not_sent(make_release, readers, status):
     release = make_release()
-    release.status = PressRelease.Status.DRAFT
+    release.status = status
     release.save()
     run()
     assert mail.outbox == []
@@ -440,12 +434,6 @@ class DownBackend(BaseEmailBackend):
 
     def send_messages(self, messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-
-
-def closed_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # nothing listens there once the probe is closed
 
 
 @pytest.mark.parametrize("server", ["disconnects", "refuses connections"])
@@ -586,18 +574,13 @@ def test_staff_see_which_alerts_went_out(staff_client, make_release, readers):
 
 
 def test_subscribe_page_query_count_does_not_grow_with_topics_or_projects(client, make_project):
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(SUBSCRIBE_URL).status_code == 200
-        return len(queries)
-
     Topic.objects.create(name="Eins")
     make_project()
-    few = count()
+    few = count_queries(client, SUBSCRIBE_URL)
     for number in range(10):
         Topic.objects.create(name=f"Thema {number}")
         make_project()
-    assert count() == few <= 2  # topics, projects
+    assert count_queries(client, SUBSCRIBE_URL) == few == 2  # topics, projects
 
 
 def test_subscribing_still_works_while_redis_is_down(client, topics, settings):

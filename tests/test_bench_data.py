@@ -9,6 +9,8 @@ from django.core.management import CommandError, call_command
 from contacts.models import PressContact
 from releases.models import PressRelease, ReleaseImage
 
+from .conftest import page
+
 
 def generate(*args):
     out = io.StringIO()
@@ -41,10 +43,13 @@ def test_generates_german_releases_with_everything_a_page_shows(db, client):
     # bulk_create skips save(): the search index is filled afterwards (PostgreSQL full text).
     assert releases.search("Fachkräfte").exists()
     hidden = releases.exclude(pk__in=releases.published()).values_list("slug", flat=True)
-    page = client.get("/presse/?page=1").content.decode()
-    assert page.count('class="release-card"') == 20
+    assert page(client, "/presse/?page=1").count('class="release-card"') == 20
+    public = releases.published().count()
+    pages = range(1, -(-public // 20) + 1)  # 20 to a page
+    archive = "".join(page(client, "/presse/", {"page": number}) for number in pages)
+    assert archive.count('class="release-card"') == public
     for slug in hidden:
-        assert slug not in page
+        assert slug not in archive
 
 
 def test_same_seed_gives_the_same_archive_and_another_seed_another(db):

@@ -3,11 +3,7 @@
 import pytest
 import vobject
 
-
-def page(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
+from .conftest import assert_german_404, page
 
 
 def test_contact_page_lists_active_contacts_with_tel_and_mailto_links(client, make_contact):
@@ -86,9 +82,7 @@ def test_vcard_leaves_out_what_is_not_known(client, make_contact):
 )
 def test_unknown_contact_addresses_get_a_german_404(client, make_contact, url):
     make_contact()
-    response = client.get(url)
-    assert response.status_code == 404
-    assert "Diese Seite gibt es nicht" in response.content.decode()
+    assert_german_404(client.get(url))
 
 
 def test_inactive_contact_has_no_vcard(client, make_contact):

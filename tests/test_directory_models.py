@@ -12,30 +12,30 @@ from contacts.models import PressContact, tel_uri
 from releases.models import Partner, Project, ProjectArea, ProjectEvent, ProjectPartner
 
 
-def violates_constraint(create):
+def assert_refused(write):
+    """The database refuses the write: a constraint of its own says no."""
     with pytest.raises(IntegrityError), transaction.atomic():
-        create()
-    return True
+        write()
 
 
 def test_database_refuses_unknown_project_status_partner_kind_and_role(make_project, make_partner):
     project, partner = make_project(), make_partner()
-    assert violates_constraint(lambda: Project.objects.filter(pk=project.pk).update(status="idee"))
-    assert violates_constraint(lambda: Partner.objects.filter(pk=partner.pk).update(kind="verein"))
-    assert violates_constraint(
+    assert_refused(lambda: Project.objects.filter(pk=project.pk).update(status="idee"))
+    assert_refused(lambda: Partner.objects.filter(pk=partner.pk).update(kind="verein"))
+    assert_refused(
         lambda: ProjectPartner.objects.create(project=project, partner=partner, role="sponsorin")
     )
 
 
 def test_database_refuses_a_project_or_event_that_ends_before_it_starts(make_project):
     project = make_project(areas=1)
-    assert violates_constraint(
+    assert_refused(
         lambda: Project.objects.filter(pk=project.pk).update(
             start=datetime.date(2022, 3, 1), end=datetime.date(2021, 3, 1)
         )
     )
     event = ProjectEvent.objects.get(area__project=project)
-    assert violates_constraint(
+    assert_refused(
         lambda: ProjectEvent.objects.filter(pk=event.pk).update(
             ends_at=event.starts_at - datetime.timedelta(hours=1)
         )
@@ -46,7 +46,7 @@ def test_a_partner_has_each_role_in_a_project_once(make_project, make_partner):
     project, partner = make_project(), make_partner()
     ProjectPartner.objects.create(project=project, partner=partner, role="funder")
     ProjectPartner.objects.create(project=project, partner=partner, role="supporter")
-    assert violates_constraint(
+    assert_refused(
         lambda: ProjectPartner.objects.create(project=project, partner=partner, role="funder")
     )
 
@@ -55,11 +55,11 @@ def test_an_area_name_is_unique_within_its_project(make_project):
     first, second = make_project(), make_project()
     ProjectArea.objects.create(project=first, name="Goslar")
     ProjectArea.objects.create(project=second, name="Goslar")
-    assert violates_constraint(lambda: ProjectArea.objects.create(project=first, name="Goslar"))
+    assert_refused(lambda: ProjectArea.objects.create(project=first, name="Goslar"))
 
 
 def test_a_press_contact_needs_an_address_name(make_contact):
-    assert violates_constraint(lambda: make_contact(slug=""))
+    assert_refused(lambda: make_contact(slug=""))
 
 
 def test_slugs_of_projects_and_partners_are_made_the_german_way(make_project, make_partner):

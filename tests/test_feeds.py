@@ -7,11 +7,11 @@ import time
 import feedparser
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from releases.models import PressRelease, Project, Topic
+
+from .conftest import assert_german_404, count_queries
 
 ALL = "/presse/feed/"
 
@@ -56,14 +56,8 @@ def entry_titles(feed):
     return [entry.title for entry in feed.entries]
 
 
-def test_feed_of_all_releases_carries_what_a_reader_needs(client, make_release, topic):
-    release = make_release(
-        title="Abschluss in Helmstedt",
-        lead="Zwei Jahre lang haben Betriebe zusammengearbeitet.",
-        topics=[topic],
-        images=2,
-        publish_at=timezone.make_aware(datetime.datetime(2022, 3, 28, 10, 0)),
-    )
+def test_feed_of_all_releases_carries_what_a_reader_needs(client, helmstedt_release):
+    release = helmstedt_release
     feed = parse(client, ALL)
     assert feed.feed.title == "Pressemitteilungen – Allianz für die Region"
     assert feed.feed.link == "http://testserver/presse/"
@@ -71,7 +65,9 @@ def test_feed_of_all_releases_carries_what_a_reader_needs(client, make_release, 
     [entry] = feed.entries
     assert entry.title == "Abschluss in Helmstedt"
     assert entry.link == f"http://testserver{release.get_absolute_url()}"
-    assert entry.summary == "<p>Zwei Jahre lang haben Betriebe zusammengearbeitet.</p>"
+    assert entry.summary == (
+        "<p>Zwei Jahre lang haben Betriebe aus Schöningen zusammengearbeitet.</p>"
+    )
     assert time.strftime("%Y-%m-%d %H:%M", entry.published_parsed) == "2022-03-28 08:00"  # UTC
     assert [tag.term for tag in entry.tags] == ["Fachkräftesicherung"]
     # The first image as enclosure, with an absolute address, its size and type.
@@ -122,9 +118,7 @@ def test_topic_feed_lists_only_that_topic(client, make_release, topic):
 
 
 def test_unknown_topic_feed_is_a_german_404(client, db):
-    response = client.get("/presse/feed/thema/gibt-es-nicht/")
-    assert response.status_code == 404
-    assert "Diese Seite gibt es nicht" in response.content.decode()
+    assert_german_404(client.get("/presse/feed/thema/gibt-es-nicht/"))
 
 
 def test_project_feed_lists_only_that_project(client, make_release, make_project):
@@ -183,12 +177,6 @@ def test_embargoed_release_enters_the_feed_at_its_moment(client, make_release, f
     assert entry_titles(parse(client, feed_url(feed))) == []
     with time_machine.travel(moment + datetime.timedelta(seconds=1)):
         assert entry_titles(parse(client, feed_url(feed))) == ["Unter Sperrfrist"]
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_feed_queries_do_not_grow_with_releases(client, make_release, feed_url):

@@ -6,21 +6,11 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from releases.models import PressRelease, Project, Topic
 
-
-def page(client, url, params=None):
-    response = client.get(url, params or {})
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def titles(html):
-    return re.findall(r'class="release-card__title"><a href="[^"]*">([^<]*)</a>', html)
+from .conftest import count_queries, page, titles
 
 
 def options(html, name):
@@ -257,12 +247,6 @@ def test_drafts_and_embargoed_releases_count_nowhere(client, make_release, topic
     assert "/presse/2019/" not in html and "/presse/2020/" not in html
     for params in [{"thema": "regionalmarketing"}, {"ort": "Salzgitter"}, {"q": "Gesperrt"}]:
         assert titles(page(client, "/presse/", params)) == []
-
-
-def count_queries(client, url, params):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, params).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize(

@@ -305,12 +305,6 @@ def test_no_generated_request_gets_a_server_error(name, world):
         assert min(answered) < 400  # the real page was reached, not only error pages
 
 
-@pytest.mark.parametrize("url", ["/presse/0000/", "/presse/0000/03/", "/presse/2022/00/"])
-def test_year_zero_and_month_zero_are_not_found(client, make_release, url):
-    make_release()
-    assert client.get(url).status_code == 404
-
-
 @pytest.mark.parametrize("host", ["presse.example.de", "", "böse.example"])
 @pytest.mark.parametrize("url", ["/", "/gibt-es-nicht/"])
 def test_a_multipart_post_without_boundary_is_refused_not_a_crash(settings, host, url):

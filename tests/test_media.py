@@ -14,6 +14,8 @@ from PIL import Image
 from releases.models import PressRelease, ReleaseImage
 from releases.renditions import FORMATS
 
+from .conftest import assert_german_404
+
 
 def jpeg_bytes(size=(2000, 1125), exif=None):
     buffer = io.BytesIO()
@@ -187,9 +189,7 @@ def test_original_image_of_a_hidden_release_is_404(client, staff_client, make_re
     url = add_photo(release).get_absolute_url()
     assert staff_client.get(url).status_code == 200  # staff preview links work
     client.logout()
-    response = client.get(url)
-    assert response.status_code == 404
-    assert "Diese Seite gibt es nicht" in response.content.decode()
+    assert_german_404(client.get(url))
 
 
 def test_image_of_another_release_is_404(client, make_release):
@@ -202,9 +202,7 @@ def test_image_of_another_release_is_404(client, make_release):
 def test_missing_original_file_is_a_german_404(client, make_release, settings):
     image = add_photo(make_release())
     (settings.MEDIA_ROOT / image.image.name).unlink()
-    response = client.get(image.get_absolute_url())
-    assert response.status_code == 404
-    assert "Diese Seite gibt es nicht" in response.content.decode()
+    assert_german_404(client.get(image.get_absolute_url()))
 
 
 # Press kit
@@ -328,9 +326,7 @@ def test_press_kit_of_a_hidden_release_is_404(client, staff_client, make_release
     url = release.get_press_kit_url()
     assert zip_of(staff_client.get(url)).namelist()[0] == "pressemitteilung.txt"
     client.logout()
-    response = client.get(url)
-    assert response.status_code == 404
-    assert "Diese Seite gibt es nicht" in response.content.decode()
+    assert_german_404(client.get(url))
 
 
 def test_printed_release_carries_its_web_address(client, make_release):

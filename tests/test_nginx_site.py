@@ -13,18 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from .test_outages import closed_port
+from .browser.tools import require
+from .conftest import closed_port
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
 MEDIA_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
-pytestmark = pytest.mark.skipif(not NGINX, reason="nginx is not installed (.ci/run installs it)")
-
 
 @pytest.fixture
 def nginx(tmp_path):
     """nginx with the site on a free port, uploads in tmp_path/media; yields the site's address."""
+    require(NGINX, "nginx is not installed (.ci/run installs it)")
     port = closed_port()  # free: nginx listens there next
     for folder in ["media/presse/4f1c", "static", "cache", "temp"]:
         (tmp_path / folder).mkdir(parents=True)

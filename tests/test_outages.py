@@ -14,6 +14,8 @@ from django.views.decorators.cache import cache_page
 
 from allianz_site.cache import FailSafeRedisCache
 
+from .conftest import closed_port
+
 
 @pytest.fixture
 def visitor():
@@ -56,13 +58,6 @@ def test_other_errors_are_still_a_500(visitor, monkeypatch, db):
     response = visitor.get("/")
     assert response.status_code == 500
     assert "Ein technischer Fehler ist aufgetreten" in response.content.decode()
-
-
-def closed_port():
-    """A local port where nothing listens: Redis is 'down'."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -7,13 +7,7 @@ from django.utils import timezone
 
 from releases.models import Partner, PressRelease, Project, ProjectPartner
 
-from .conftest import image_upload
-
-
-def page(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
+from .conftest import assert_german_404, image_upload, page
 
 
 def test_shareholders_are_grouped_by_kind_with_logos(client, make_partner):
@@ -81,9 +75,7 @@ def test_partner_without_releases_says_so(client, make_partner):
 @pytest.mark.parametrize("url", ["/partner/gibt-es-nicht/", "/partner/partner-nummer-1/?page=2"])
 def test_bad_partner_addresses_get_a_german_404(client, make_partner, url):
     make_partner()
-    response = client.get(url)
-    assert response.status_code == 404
-    assert "Diese Seite gibt es nicht" in response.content.decode()
+    assert_german_404(client.get(url))
 
 
 @pytest.mark.parametrize("count", [3, 30])

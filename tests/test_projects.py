@@ -5,27 +5,13 @@ import zoneinfo
 
 import icalendar
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from releases.models import PressRelease, Project, ProjectEvent, ProjectPartner
 
-from .conftest import image_upload
+from .conftest import assert_german_404, image_upload, page
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
-
-
-def page(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_project_list_shows_running_and_completed_projects(client, make_project):
@@ -161,9 +147,7 @@ def test_event_calendar_file_is_valid_icalendar_in_berlin_time(client, make_proj
 )
 def test_bad_project_addresses_get_a_german_404(client, make_project, url):
     make_project(areas=1)
-    response = client.get(url)
-    assert response.status_code == 404
-    assert "Diese Seite gibt es nicht" in response.content.decode()
+    assert_german_404(client.get(url))
 
 
 def test_planned_project_and_its_events_are_not_public(client, make_project):

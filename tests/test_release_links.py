@@ -8,13 +8,8 @@ from django.utils import timezone
 
 from releases.models import PressRelease, Project
 
+from .conftest import page
 from .test_admin import ADD_URL, release_form
-
-
-def page(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 def test_release_page_shows_the_project_box_with_a_link(client, make_release, make_project):

@@ -8,36 +8,12 @@ from django.utils import timezone
 
 from releases.models import PressRelease
 
-from .test_admin import ADD_URL, LIST_URL, release_form
+from .test_admin import ADD_URL, LIST_URL, release_form_without_files
 from .test_history import submit_as_shown
-
-
-@pytest.fixture
-def as_role(client, django_user_model):
-    def log_in(group_name):
-        user = django_user_model.objects.create_user(
-            group_name.lower(), password="ein-langes-passwort-1", is_staff=True
-        )
-        user.groups.add(Group.objects.get(name=group_name))
-        client.force_login(user)
-        return client
-
-    return log_in
 
 
 def change_url(release):
     return f"{LIST_URL}{release.pk}/change/"
-
-
-def no_files(topic, **overrides):
-    return release_form(
-        topic,
-        **{
-            "images-TOTAL_FORMS": "0",
-            "attachments-TOTAL_FORMS": "0",
-            **overrides,
-        },
-    )
 
 
 def public(client, release):
@@ -49,7 +25,7 @@ def test_redaktion_writes_a_release_but_it_stays_a_draft(as_role, topic):
     editor = as_role("Redaktion")
     form = editor.get(ADD_URL).content.decode()
     assert 'name="status"' not in form  # the status is shown, not offered
-    response = editor.post(ADD_URL, no_files(topic, status="published"))
+    response = editor.post(ADD_URL, release_form_without_files(topic, status="published"))
     assert response.status_code == 302
     release = PressRelease.objects.get()
     assert release.status == PressRelease.Status.DRAFT
@@ -66,7 +42,7 @@ def test_redaktion_edits_a_published_release_but_cannot_move_or_unpublish_it(
     later = timezone.localtime() + datetime.timedelta(days=30)
     response = editor.post(
         change_url(release),
-        no_files(
+        release_form_without_files(
             topic,
             title="Korrigierter Titel",
             status="draft",
@@ -105,7 +81,7 @@ def test_redaktion_cannot_delete_a_release(as_role, make_release):
 
 def test_chefredaktion_schedules_through_the_form(as_role, topic):
     chief = as_role("Chefredaktion")
-    response = chief.post(ADD_URL, no_files(topic))
+    response = chief.post(ADD_URL, release_form_without_files(topic))
     assert response.status_code == 302
     release = PressRelease.objects.get()
     assert release.is_embargoed

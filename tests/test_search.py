@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from releases.models import PressRelease
 
+from .conftest import titles
+
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="German full-text search (stemming, umlaut folding, ranking, GIN index) needs "
@@ -20,10 +22,6 @@ def search(client, query, url="/presse/"):
     response = client.get(url, {"q": query})
     assert response.status_code == 200
     return response.content.decode()
-
-
-def titles(html):
-    return re.findall(r'class="release-card__title"><a href="[^"]*">([^<]*)</a>', html)
 
 
 @pytest.fixture

@@ -189,14 +189,8 @@ def test_robots_txt_points_to_the_sitemap(client, db):
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
-def test_release_page_has_canonical_url_description_and_social_cards(client, make_release, topic):
-    release = make_release(
-        title="Abschluss in Helmstedt",
-        lead="Zwei Jahre lang haben Betriebe aus Schöningen zusammengearbeitet.",
-        topics=[topic],
-        images=2,
-        publish_at=timezone.make_aware(datetime.datetime(2022, 3, 28, 10, 0)),
-    )
+def test_release_page_has_canonical_url_description_and_social_cards(client, helmstedt_release):
+    release = helmstedt_release
     page = head(client, release.get_absolute_url())
     url = f"http://testserver{release.get_absolute_url()}"
     image_url = f"http://testserver{release.images.first().image.url}"
@@ -217,14 +211,8 @@ def test_release_page_has_canonical_url_description_and_social_cards(client, mak
     assert meta(page, "twitter:image") == [image_url]
 
 
-def test_release_page_describes_itself_as_news_article(client, make_release, topic):
-    release = make_release(
-        title="Abschluss in Helmstedt",
-        place="Helmstedt",
-        images=2,
-        topics=[topic],
-        publish_at=timezone.make_aware(datetime.datetime(2022, 3, 28, 10, 0)),
-    )
+def test_release_page_describes_itself_as_news_article(client, helmstedt_release):
+    release = helmstedt_release
     data = json_ld(head(client, release.get_absolute_url()))
     release.refresh_from_db()
     assert data["@context"] == "https://schema.org"

@@ -11,7 +11,6 @@ import datetime
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -55,7 +54,7 @@ def serve():
     """Serve the site on a free port in a thread; WhiteNoise stands in for the web server that
     serves /media/ in production."""
     from django.conf import settings
-    from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
     from django.core.wsgi import get_wsgi_application
     from whitenoise import WhiteNoise
 
@@ -66,18 +65,12 @@ def serve():
         def log_message(self, *args):
             pass
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = type("ThreadingServer", (ThreadingMixIn, WSGIServer), {"daemon_threads": True})(
-        ("127.0.0.1", port), QuietHandler
-    )
+    # Django's threaded server (runserver's): a thread per request, its database connection
+    # closed after it. Port 0: the system picks a free one.
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler)
     server.set_app(application)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{port}"
-
-
-from socketserver import ThreadingMixIn  # noqa: E402
+    return f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def run_lighthouse(url, form_factor, output):

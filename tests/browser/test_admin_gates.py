@@ -44,7 +44,9 @@ def embargoed_release_change_form():
 
 
 @pytest.mark.parametrize(
-    "path", [*ADMIN_PAGES, release_change_form, embargoed_release_change_form], ids=str
+    "path",
+    [*ADMIN_PAGES, release_change_form, embargoed_release_change_form],
+    ids=lambda path: getattr(path, "__name__", path),  # not a memory address: ids stay the same
 )
 def test_admin_page_has_no_wcag_21_aa_violations_and_asks_no_other_host(staff_page, path):
     page, log = staff_page

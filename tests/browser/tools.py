@@ -38,11 +38,12 @@ def in_ci():
 
 
 def require(available, what):
-    """Skip when a browser tool is missing on a developer's machine; fail in CI (CI=true)."""
+    """Skip when a tool (a browser tool, nginx) is missing on a developer's machine; fail in CI
+    (CI=true), where a skip would hide that the check did not run."""
     if available:
         return
     if in_ci():
-        pytest.fail(f"{what} (CI=true: a missing browser tool is a failure)", pytrace=False)
+        pytest.fail(f"{what} (CI=true: a missing tool is a failure)", pytrace=False)
     pytest.skip(what)
 
 
