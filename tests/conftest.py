@@ -249,3 +249,12 @@ def make_project(db):
         return project
 
     return make
+
+
+def redis_answers():
+    """Whether Redis listens on 127.0.0.1:6379 (the machine's; .ci/run starts it if it is down)."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True

@@ -3,8 +3,6 @@
 bench/soak does the same against gunicorn with PostgreSQL and Redis really stopped.
 """
 
-import socket
-
 import pytest
 from django.core.cache import caches
 from django.db import InterfaceError, OperationalError
@@ -14,7 +12,8 @@ from django.views.decorators.cache import cache_page
 
 from allianz_site.cache import FailSafeRedisCache
 
-from .conftest import closed_port
+from .browser.tools import require
+from .conftest import closed_port, redis_answers
 
 
 @pytest.fixture
@@ -118,10 +117,7 @@ def test_after_a_failure_redis_is_left_alone_for_a_few_seconds(redis_down, monke
 
 
 def test_with_redis_up_the_cache_works(settings):
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        pytest.skip("no Redis on 127.0.0.1:6379 (the fail-safe tests above do not need one)")
+    require(redis_answers(), "no Redis on 127.0.0.1:6379 (.ci/run starts it)")
     settings.CACHES = {
         "default": {
             "BACKEND": "allianz_site.cache.FailSafeRedisCache",
