@@ -379,6 +379,9 @@ else:
     }
 # How long the app keeps a page at most (a save invalidates it at once anyway); 0 = no caching.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# How long the archive keeps its counts (months, facets) at most, kept like pages: one set for
+# every page number of a period, search and filters (releases.cache.remembered); 0 = not kept.
+COUNTS_CACHE_SECONDS = int(os.environ.get("DJANGO_COUNTS_CACHE_SECONDS", "600"))
 # The max-age browsers and nginx get. Nobody can tell them of an edit: keep it short.
 PAGE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "10"))
 # Saving or deleting anything of these apps invalidates every cached page.

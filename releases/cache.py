@@ -23,6 +23,9 @@ Private: responses to staff (any request with the session cookie), in the admin,
 a cookie or vary on it (a form with a CSRF token, messages) are never stored and are marked
 `private`.
 
+Data: `remembered()` keeps what many pages compute alike (the archive's counts) by the same
+rules: the generation in the key, the next change as the cap, COUNTS_CACHE_SECONDS at most.
+
 The cache is an accelerator, not a dependency: when it fails (Redis away), the page is built from
 the database, the error is logged, and this process leaves the cache alone for RETRY_SECONDS.
 """
@@ -103,14 +106,7 @@ class PageCacheMiddleware:
         set_response_etag(response)
         if not response.has_header("Last-Modified"):
             response.headers["Last-Modified"] = http_date(started.timestamp())
-        # Whole seconds, rounded down: Redis does not keep fractions, and a page may end early
-        # but never late.
-        timeout = int((expires - timezone.now()).total_seconds())
-        if timeout >= 1:
-            try:
-                caches[PAGES].set(key, (response, expires), timeout)
-            except Exception as error:
-                self.cache_failed(error)
+        store(key, (response, expires), expires)
         return with_public_headers(response, expires)
 
     def may_use_cache(self, request):
@@ -181,6 +177,44 @@ def with_public_headers(response, expires):
     return response
 
 
+def store(key, value, expires):
+    """Keep `value` in the pages' cache until `expires`, in whole seconds rounded down: Redis
+    does not keep fractions, and an entry may end early but never late."""
+    timeout = int((expires - timezone.now()).total_seconds())
+    if timeout >= 1:
+        try:
+            caches[PAGES].set(key, value, timeout)
+        except Exception as error:
+            PageCacheMiddleware.cache_failed(error)
+
+
+def remembered(name, build):
+    """What `build()` returns, kept like a page: until anything is saved (the generation is part
+    of the key), at most COUNTS_CACHE_SECONDS and never past next_change(). For what many pages
+    compute alike, such as the archive's counts: a page that misses the page cache (page 137 of
+    the archive) still finds them. Built afresh when the cache fails or is switched off."""
+    if (
+        settings.COUNTS_CACHE_SECONDS <= 0
+        or time.monotonic() < PageCacheMiddleware.cache_down_until
+    ):
+        return build()
+    started = timezone.now()
+    try:
+        generation = current_generation()
+        key = f"page:{generation}:data:{hashlib.sha256(name.encode()).hexdigest()}"
+        cached = caches[PAGES].get(key)
+        if cached is not None:
+            return cached[0]
+        changes_at = next_change_after(started, generation)
+    except Exception as error:
+        PageCacheMiddleware.cache_failed(error)
+        return build()
+    value = build()
+    expires = started + datetime.timedelta(seconds=settings.COUNTS_CACHE_SECONDS)
+    store(key, (value,), min(expires, changes_at) if changes_at else expires)
+    return value
+
+
 def page_key(generation, request):
     # Scheme and host are part of the address: absolute links (feeds) differ between them.
     address = request.build_absolute_uri().encode()
@@ -229,7 +263,8 @@ def next_change_after(now, generation):
     entry = caches[PAGES].get(key)
     if entry is None or (entry[0] is not None and entry[0] <= now):
         entry = (next_change(),)
-        caches[PAGES].set(key, entry, settings.PAGE_CACHE_SECONDS)
+        lifetime = max(settings.PAGE_CACHE_SECONDS, settings.COUNTS_CACHE_SECONDS)
+        caches[PAGES].set(key, entry, lifetime)
     return entry[0]
 
 

@@ -162,12 +162,25 @@ class PressReleaseQuerySet(models.QuerySet):
         return self.filter(search.matches(text, self.db))
 
     def ranked(self, text):
-        """Most relevant first, each with a highlighted snippet (PostgreSQL; as is elsewhere)."""
+        """The newest search.RANKED_MATCHES of these releases (the matches of `text`), most
+        relevant first, each with its snippet (PostgreSQL; as they are elsewhere). The archive
+        lists older matches after them: search.Hits."""
         if not search.is_available(self.db):
             return self
-        return self.annotate(**search.rank_and_headline(text)).order_by(
-            "-search_rank", *self.model._meta.ordering
+        ordering = self.model._meta.ordering
+        newest = self.order_by(*ordering).values("pk")[: search.RANKED_MATCHES]
+        return (
+            self.filter(pk__in=newest)
+            .with_snippets(text)
+            .annotate(search_rank=search.rank(text))
+            .order_by("-search_rank", *ordering)
         )
+
+    def with_snippets(self, text):
+        """Each release with the passage that matches `text` highlighted (PostgreSQL)."""
+        if not search.is_available(self.db):
+            return self
+        return self.annotate(search_headline=search.headline(text))
 
     def update_search_vector(self):
         """Recompute the stored search vector of these releases (PostgreSQL) in one UPDATE."""

@@ -2,6 +2,7 @@ import datetime
 import hashlib
 import logging
 import smtplib
+from contextlib import nullcontext
 from functools import wraps
 
 from django.contrib.admin.views.decorators import staff_member_required
@@ -30,6 +31,8 @@ from allianz_site.clients import client_address
 from allianz_site.uploads import clean_image
 from contacts.models import Subscription
 
+from . import search
+from .cache import remembered
 from .forms import ReleaseFilterForm, SubscriptionForm
 from .models import (
     EmbargoLink,
@@ -99,7 +102,9 @@ class ReleaseArchiveView(ListView):
     month counts also count what matches the search and filters: the year navigation shows those
     counts and the paginator takes its total from them. With the facets (topic, place, project,
     partner) an archive page costs seven queries, plus one to look up each chosen topic, project
-    or partner, whatever the number of releases.
+    or partner, whatever the number of releases. The counts are the same for every page number:
+    they are kept like a page (releases.cache.remembered), so that the other pages of a period,
+    search and filters cost two queries (the list, its topics).
     """
 
     template_name = "releases/archive.html"
@@ -112,15 +117,33 @@ class ReleaseArchiveView(ListView):
         self.month = kwargs.get("month")
         self.form = ReleaseFilterForm(request.GET)
         self.form.is_valid()  # a field that does not validate shows its error and is left out
-        published = PressRelease.objects.published()
-        matching = self.form.narrow(published) if self.form.values() else None
-        self.month_counts = list(published.month_counts_matching(matching))
-        if self.year is not None and not any(
-            year == self.year and (self.month is None or month == self.month)
-            for year, month, _count, _matching in self.month_counts
-        ):
+        self.counts = remembered(self.counts_key(), self.count)
+        self.month_counts = self.counts["month_counts"]
+        if not self.period_exists():
             raise Http404("Für diesen Zeitraum gibt es keine Pressemitteilungen.")
         return super().get(request, *args, **kwargs)
+
+    def period_exists(self):
+        return self.year is None or any(
+            year == self.year and (self.month is None or month == self.month)
+            for year, month, _count, _matching in self.month_counts
+        )
+
+    def counts_key(self):
+        """The counts depend on the period, the search and the filters, not on the page number."""
+        values = {name: getattr(value, "slug", value) for name, value in self.form.values().items()}
+        return repr(["archive", self.year, self.month, sorted(values.items())])
+
+    def count(self):
+        """The month counts and the facets, five queries (each counts every match of a search:
+        from the search index, search.index_scans)."""
+        with search.index_scans() if "q" in self.form.values() else nullcontext():
+            published = PressRelease.objects.published()
+            matching = self.form.narrow(published) if self.form.values() else None
+            self.month_counts = list(published.month_counts_matching(matching))
+            if not self.period_exists():  # a 404: no facets to count
+                return {"month_counts": self.month_counts}
+            return {"month_counts": self.month_counts, **self.facets()}
 
     def in_period(self, releases):
         if self.year is not None:
@@ -132,7 +155,7 @@ class ReleaseArchiveView(ListView):
     def get_queryset(self):
         releases = self.form.narrow(self.in_period(public_releases()))
         if "q" in self.form.values():
-            releases = releases.ranked(self.form.values()["q"])
+            return search.Hits(releases, self.form.values()["q"])
         return releases
 
     def get_paginator(self, *args, **kwargs):
@@ -162,7 +185,11 @@ class ReleaseArchiveView(ListView):
             year=self.year,
             month=datetime.date(self.year, self.month, 1) if self.month is not None else None,
             filter_query=f"?{filters.urlencode()}" if filters else "",
-            **self.facets(),
+            ranked_matches=search.RANKED_MATCHES if search.is_available() else None,
+            form=self.form,
+            filters=self.form.values(),
+            query=self.form.values().get("q", ""),
+            **self.counts,
             **kwargs,
         )
 
@@ -175,9 +202,6 @@ class ReleaseArchiveView(ListView):
         if "ort" in values and values["ort"] not in dict(places):
             places = sorted([*places, (values["ort"], 0)], key=lambda place: sort_key(place[0]))
         return {
-            "form": self.form,
-            "filters": values,
-            "query": values.get("q", ""),
             "topic_facets": self.counted(Topic.objects.all(), "thema", in_period),
             "place_facets": [{"slug": place, "name": place, "count": n} for place, n in places],
             "project_facets": self.counted(Project.objects.public(), "projekt", in_period),

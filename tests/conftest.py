@@ -50,8 +50,10 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):
     """Every request builds its page afresh, so query counts count real work; the caches live in
-    this process only and start empty. tests/test_page_cache.py switches the page cache on."""
+    this process only and start empty. tests/test_page_cache.py switches the page cache on,
+    tests/test_counts_cache.py the archive's counts cache."""
     settings.PAGE_CACHE_SECONDS = 0
+    settings.COUNTS_CACHE_SECONDS = 0
     settings.CACHES = {
         alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
         for alias in ["default", "shared"]
