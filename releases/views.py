@@ -2,7 +2,6 @@ import datetime
 import hashlib
 import logging
 import smtplib
-from contextlib import nullcontext
 from functools import wraps
 
 from django.contrib.admin.views.decorators import staff_member_required
@@ -117,6 +116,13 @@ class ReleaseArchiveView(ListView):
         self.month = kwargs.get("month")
         self.form = ReleaseFilterForm(request.GET)
         self.form.is_valid()  # a field that does not validate shows its error and is left out
+        if "q" not in self.form.values():
+            return self.list_page(request, *args, **kwargs)
+        # A search page takes its matches from the search index, its counts and its list alike.
+        with search.index_scans():
+            return self.list_page(request, *args, **kwargs).render()
+
+    def list_page(self, request, *args, **kwargs):
         self.counts = remembered(self.counts_key(), self.count)
         self.month_counts = self.counts["month_counts"]
         if not self.period_exists():
@@ -135,15 +141,13 @@ class ReleaseArchiveView(ListView):
         return repr(["archive", self.year, self.month, sorted(values.items())])
 
     def count(self):
-        """The month counts and the facets, five queries (each counts every match of a search:
-        from the search index, search.index_scans)."""
-        with search.index_scans() if "q" in self.form.values() else nullcontext():
-            published = PressRelease.objects.published()
-            matching = self.form.narrow(published) if self.form.values() else None
-            self.month_counts = list(published.month_counts_matching(matching))
-            if not self.period_exists():  # a 404: no facets to count
-                return {"month_counts": self.month_counts}
-            return {"month_counts": self.month_counts, **self.facets()}
+        """The month counts and the facets: five queries."""
+        published = PressRelease.objects.published()
+        matching = self.form.narrow(published) if self.form.values() else None
+        self.month_counts = list(published.month_counts_matching(matching))
+        if not self.period_exists():  # a 404: no facets to count
+            return {"month_counts": self.month_counts}
+        return {"month_counts": self.month_counts, **self.facets()}
 
     def in_period(self, releases):
         if self.year is not None:
