@@ -14,6 +14,13 @@ on no process finds a page built before. (Not earlier: a page built from the old
 would be stored under the new token.) `QuerySet.update()` and `bulk_create()` send no signals:
 call `invalidate_pages()` after them.
 
+Models that no cached page shows are listed in PAGE_CACHE_IGNORED_MODELS: saving or deleting them,
+or linking them to anything, keeps the cached pages (`shown_on_pages()`). They are journalists'
+subscriptions and the alerts noted for them (a new subscriber must not empty the cache), embargo
+links (their pages are `never_cache`) and staff sessions (a login changes no public page). A model
+is only listed there if no public page shows anything of it; a model that is forgotten there only
+empties the cache more often than needed, never too rarely.
+
 Time: a page is kept at most PAGE_CACHE_SECONDS and never past the next moment at which the site
 changes by itself (`next_change()`: a release under embargo becomes public, an event passes).
 Browsers and nginx get the same cap as `max-age`, at most PAGE_MAX_AGE seconds: nobody can tell
@@ -35,7 +42,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core import checks
 from django.core.cache import caches
 from django.db import transaction
@@ -233,11 +239,22 @@ def next_change_after(now, generation):
     return entry[0]
 
 
+def shown_on_pages(model):
+    """Whether a cached page may show rows of `model`: the models of PAGE_CACHE_APPS except
+    PAGE_CACHE_IGNORED_MODELS. A many-to-many link is shown only if both its ends are: the links
+    between topics and subscriptions are on no page."""
+    meta = model._meta
+    if meta.auto_created:  # the table of a ManyToManyField: a foreign key to each end
+        return all(shown_on_pages(end.related_model) for end in meta.fields if end.many_to_one)
+    return (
+        meta.app_label in settings.PAGE_CACHE_APPS
+        and meta.label not in settings.PAGE_CACHE_IGNORED_MODELS
+    )
+
+
 def content_changed(sender, using=None, **kwargs):
     """Receiver of post_save, post_delete and m2m_changed of every model."""
-    if sender._meta.app_label not in settings.PAGE_CACHE_APPS:
-        return
-    if issubclass(sender, AbstractBaseSession):  # a login changes no public page
+    if not shown_on_pages(sender):
         return
     if kwargs.get("action", "post_").startswith("post_"):  # m2m_changed: after the change
         transaction.on_commit(invalidate_pages, using=using)
