@@ -2,10 +2,10 @@
 The page cache: anonymous visitors get public pages from Django's cache framework, and the cache
 never lies. How to run it (Redis, nginx in front): docs/deploy.md.
 
-Which responses are cached: GET and HEAD without a session or messages cookie, outside the admin,
-answered with 200, setting no cookie, without a Vary header and without a Cache-Control that
-forbids it. A view that must never be cached says so with Django's own decorator `never_cache`
-(the staff preview does); every other anonymous page is cached, whichever app adds it.
+Which responses are cached: GET and HEAD without a session cookie, outside the admin, answered
+with 200, setting no cookie, without a Vary header and without a Cache-Control that forbids it.
+A view that must never be cached says so with Django's own decorator `never_cache` (the staff
+preview does); every other anonymous page is cached, whichever app adds it.
 
 Invalidation: every page key contains the site's *generation*, a random token in the "shared"
 cache that all processes read. Saving or deleting an object of an app in PAGE_CACHE_APPS, or
@@ -27,8 +27,9 @@ Browsers and nginx get the same cap as `max-age`, at most PAGE_MAX_AGE seconds: 
 them of an edit, so they keep a page only briefly.
 
 Private: responses to staff (any request with the session cookie), in the admin, and any that set
-a cookie or vary on it (a form with a CSRF token, messages) are never stored and are marked
-`private`.
+a cookie or vary on it (a form with a CSRF token, a page that read the session) are never stored
+and are marked `private`. Messages live in the session (settings.MESSAGE_STORAGE): there is no
+messages cookie to look for.
 
 The cache is an accelerator, not a dependency: when it fails (Redis away), the page is built from
 the database, the error is logged, and this process leaves the cache alone for RETRY_SECONDS.
@@ -41,7 +42,6 @@ import time
 import uuid
 
 from django.conf import settings
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import checks
 from django.core.cache import caches
 from django.db import transaction
@@ -124,7 +124,7 @@ class PageCacheMiddleware:
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
             and not is_admin(request)
-            and not has_personal_cookie(request)
+            and not has_session_cookie(request)
             and time.monotonic() >= self.cache_down_until
         )
 
@@ -143,18 +143,16 @@ def is_admin(request):
     return request.path.startswith(tuple(settings.ADMIN_URL_PREFIXES))
 
 
-def has_personal_cookie(request):
-    """A session (staff are logged in) or messages waiting: the page may be meant for this
-    visitor alone."""
-    return settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in (
-        request.COOKIES
-    )
+def has_session_cookie(request):
+    """Staff are logged in (or have a message waiting, which lives in the session too): the page
+    may be meant for this visitor alone."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
 def mark_private_if_personal(request, response):
     if (
         is_admin(request)
-        or has_personal_cookie(request)
+        or has_session_cookie(request)
         or response.cookies
         or has_vary_header(response, "Cookie")
     ):

@@ -494,15 +494,17 @@ def test_staff_preview_is_private_and_never_cached(staff_client, make_release):
     assert {"private", "no-store"} <= cache_control(response)
 
 
-def test_visitor_with_a_message_waiting_gets_a_fresh_page(
-    visitor, make_release, django_assert_num_queries
+def test_messages_to_staff_wait_in_the_session_not_in_a_cookie_of_their_own(
+    staff_client, make_release
 ):
-    make_release()
-    page(visitor, "/presse/")
-    visitor.cookies["messages"] = "waiting"
-    with django_assert_num_queries(7):  # built afresh: the archive's seven queries
-        response = visitor.get("/presse/")
-    assert "public" not in cache_control(response)
+    """The session cookie is the only one that makes a page personal (has_session_cookie)."""
+    release = make_release()
+    response = staff_client.post(
+        "/admin/releases/pressrelease/", {"action": "unpublish", "_selected_action": release.pk}
+    )
+    assert response.status_code == 302
+    assert "1 Mitteilung(en) zurückgezogen." in page(staff_client, response["Location"])
+    assert "messages" not in staff_client.cookies
 
 
 @pytest.mark.urls("tests.page_cache_urls")
