@@ -2,10 +2,10 @@
 The page cache: anonymous visitors get public pages from Django's cache framework, and the cache
 never lies. How to run it (Redis, nginx in front): docs/deploy.md.
 
-Which responses are cached: GET and HEAD without a session or messages cookie, outside the admin,
-answered with 200, setting no cookie, without a Vary header and without a Cache-Control that
-forbids it. A view that must never be cached says so with Django's own decorator `never_cache`
-(the staff preview does); every other anonymous page is cached, whichever app adds it.
+Which responses are cached: GET and HEAD without a session cookie, outside the admin, answered
+with 200, setting no cookie, without a Vary header and without a Cache-Control that forbids it.
+A view that must never be cached says so with Django's own decorator `never_cache` (the staff
+preview does); every other anonymous page is cached, whichever app adds it.
 
 Invalidation: every page key contains the site's *generation*, a random token in the "shared"
 cache that all processes read. Saving or deleting an object of an app in PAGE_CACHE_APPS, or
@@ -14,14 +14,22 @@ on no process finds a page built before. (Not earlier: a page built from the old
 would be stored under the new token.) `QuerySet.update()` and `bulk_create()` send no signals:
 call `invalidate_pages()` after them.
 
+Models that no cached page shows are listed in PAGE_CACHE_IGNORED_MODELS: saving or deleting them,
+or linking them to anything, keeps the cached pages (`shown_on_pages()`). They are journalists'
+subscriptions and the alerts noted for them (a new subscriber must not empty the cache), embargo
+links (their pages are `never_cache`) and staff sessions (a login changes no public page). A model
+is only listed there if no public page shows anything of it; a model that is forgotten there only
+empties the cache more often than needed, never too rarely.
+
 Time: a page is kept at most PAGE_CACHE_SECONDS and never past the next moment at which the site
 changes by itself (`next_change()`: a release under embargo becomes public, an event passes).
 Browsers and nginx get the same cap as `max-age`, at most PAGE_MAX_AGE seconds: nobody can tell
 them of an edit, so they keep a page only briefly.
 
 Private: responses to staff (any request with the session cookie), in the admin, and any that set
-a cookie or vary on it (a form with a CSRF token, messages) are never stored and are marked
-`private`.
+a cookie or vary on it (a form with a CSRF token, a page that read the session) are never stored
+and are marked `private`. Messages live in the session (settings.MESSAGE_STORAGE): there is no
+messages cookie to look for.
 
 Data: `remembered()` keeps what many pages compute alike (the archive's counts) by the same
 rules: the generation in the key, the next change as the cap, COUNTS_CACHE_SECONDS at most.
@@ -37,8 +45,6 @@ import time
 import uuid
 
 from django.conf import settings
-from django.contrib.messages.storage.cookie import CookieStorage
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core import checks
 from django.core.cache import caches
 from django.db import transaction
@@ -114,7 +120,7 @@ class PageCacheMiddleware:
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
             and not is_admin(request)
-            and not has_personal_cookie(request)
+            and not has_session_cookie(request)
             and time.monotonic() >= self.cache_down_until
         )
 
@@ -133,18 +139,16 @@ def is_admin(request):
     return request.path.startswith(tuple(settings.ADMIN_URL_PREFIXES))
 
 
-def has_personal_cookie(request):
-    """A session (staff are logged in) or messages waiting: the page may be meant for this
-    visitor alone."""
-    return settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in (
-        request.COOKIES
-    )
+def has_session_cookie(request):
+    """Staff are logged in (or have a message waiting, which lives in the session too): the page
+    may be meant for this visitor alone."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
 def mark_private_if_personal(request, response):
     if (
         is_admin(request)
-        or has_personal_cookie(request)
+        or has_session_cookie(request)
         or response.cookies
         or has_vary_header(response, "Cookie")
     ):
@@ -268,11 +272,22 @@ def next_change_after(now, generation):
     return entry[0]
 
 
+def shown_on_pages(model):
+    """Whether a cached page may show rows of `model`: the models of PAGE_CACHE_APPS except
+    PAGE_CACHE_IGNORED_MODELS. A many-to-many link is shown only if both its ends are: the links
+    between topics and subscriptions are on no page."""
+    meta = model._meta
+    if meta.auto_created:  # the table of a ManyToManyField: a foreign key to each end
+        return all(shown_on_pages(end.related_model) for end in meta.fields if end.many_to_one)
+    return (
+        meta.app_label in settings.PAGE_CACHE_APPS
+        and meta.label not in settings.PAGE_CACHE_IGNORED_MODELS
+    )
+
+
 def content_changed(sender, using=None, **kwargs):
     """Receiver of post_save, post_delete and m2m_changed of every model."""
-    if sender._meta.app_label not in settings.PAGE_CACHE_APPS:
-        return
-    if issubclass(sender, AbstractBaseSession):  # a login changes no public page
+    if not shown_on_pages(sender):
         return
     if kwargs.get("action", "post_").startswith("post_"):  # m2m_changed: after the change
         transaction.on_commit(invalidate_pages, using=using)

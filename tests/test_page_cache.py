@@ -4,14 +4,23 @@ that ends and every event that passes shows at once. Staff, admin and preview ar
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.flatpages.models import FlatPage
 from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
+from contacts.models import Subscription
 from releases import cache as page_cache_module
 from releases.cache import PageCacheMiddleware, check_shared_cache
-from releases.models import PressRelease, ProjectEvent, ProjectPartner, Topic
+from releases.models import (
+    AlertDelivery,
+    EmbargoLink,
+    PressRelease,
+    ProjectEvent,
+    ProjectPartner,
+    Topic,
+)
 
 from .browser.tools import require
 from .conftest import closed_port, page, redis_answers
@@ -272,6 +281,56 @@ def test_what_is_withdrawn_or_deleted_disappears_at_once(
         assert text not in page(visitor, urls[name]), name
 
 
+def subscribed_and_unsubscribed(world):
+    """A journalist confirms an alert subscription (twice: the link still works), gets an alert
+    noted, and unsubscribes: the subscription, its topics and projects and its alerts go."""
+    journalist = Client()
+    token = Subscription.confirmation_token(
+        "redaktion@zeitung.example", topics=[world["topic"].slug], projects=[world["project"].slug]
+    )
+    for _ in range(2):
+        assert journalist.post(f"/presse/abonnieren/bestaetigen/{token}/").status_code == 200
+    subscription = Subscription.objects.get()
+    assert subscription.topics.exists() and subscription.projects.exists()
+    AlertDelivery.objects.create(release=world["release"], subscription=subscription)
+    unsubscribe = f"/presse/abbestellen/{subscription.unsubscribe_token}/"
+    assert journalist.post(unsubscribe).status_code == 200
+    assert not Subscription.objects.exists() and not AlertDelivery.objects.exists()
+
+
+def embargo_link_made_and_revoked(world):
+    link = EmbargoLink.objects.create(release=world["release"], recipient="Tageszeitungen")
+    edit(link, revoked=True)
+    link.delete()
+
+
+def staff_logged_in_and_out(world):
+    staff = Client()
+    staff.force_login(get_user_model().objects.create_user("redakteurin", is_staff=True))
+    assert staff.get("/admin/").status_code == 200
+    staff.logout()
+
+
+@pytest.mark.parametrize(
+    "change", [subscribed_and_unsubscribed, embargo_link_made_and_revoked, staff_logged_in_and_out]
+)
+def test_what_no_page_shows_keeps_every_cached_page(
+    visitor, world, committed, django_assert_num_queries, change
+):
+    """Subscriptions, alerts, embargo links and sessions are on no cached page
+    (PAGE_CACHE_IGNORED_MODELS): a new subscriber must not empty the cache."""
+    urls = urls_of(world).values()
+    for url in urls:
+        page(visitor, url)
+    generation = caches["shared"].get(page_cache_module.GENERATION_KEY)
+    with committed():
+        change(world)
+    assert caches["shared"].get(page_cache_module.GENERATION_KEY) == generation
+    for url in urls:
+        with django_assert_num_queries(0):
+            page(visitor, url)
+
+
 def test_unpublished_release_page_answers_404_at_once(visitor, make_release, committed):
     release = make_release()
     assert visitor.get(release.get_absolute_url()).status_code == 200
@@ -435,15 +494,17 @@ def test_staff_preview_is_private_and_never_cached(staff_client, make_release):
     assert {"private", "no-store"} <= cache_control(response)
 
 
-def test_visitor_with_a_message_waiting_gets_a_fresh_page(
-    visitor, make_release, django_assert_num_queries
+def test_messages_to_staff_wait_in_the_session_not_in_a_cookie_of_their_own(
+    staff_client, make_release
 ):
-    make_release()
-    page(visitor, "/presse/")
-    visitor.cookies["messages"] = "waiting"
-    with django_assert_num_queries(7):  # built afresh: the archive's seven queries
-        response = visitor.get("/presse/")
-    assert "public" not in cache_control(response)
+    """The session cookie is the only one that makes a page personal (has_session_cookie)."""
+    release = make_release()
+    response = staff_client.post(
+        "/admin/releases/pressrelease/", {"action": "unpublish", "_selected_action": release.pk}
+    )
+    assert response.status_code == 302
+    assert "1 Mitteilung(en) zurückgezogen." in page(staff_client, response["Location"])
+    assert "messages" not in staff_client.cookies
 
 
 @pytest.mark.urls("tests.page_cache_urls")
