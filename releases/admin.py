@@ -197,9 +197,6 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
         # Embargo links belong to a saved release: offered from its change form on.
         return self.inlines if obj else [i for i in self.inlines if i is not EmbargoLinkInline]
 
-    class Media:
-        css = {"all": ["css/admin.css"]}
-
     def get_readonly_fields(self, request, obj=None):
         # Once saved, the slug is part of a permanent address.
         readonly = ["slug"] if obj else []

@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from releases.models import Project, ProjectArea, ProjectEvent, ProjectPartner
 
+from .conftest import page
+
 
 @pytest.fixture
 def directory(make_project, make_partner, make_contact):
@@ -70,6 +72,22 @@ def test_project_form_needs_the_same_queries_for_1_and_for_6_partner_roles_and_a
     # Every role's list (and the blank row's) still offers every partner.
     assert html.count("Partner Nummer 6</option>") == 7
     assert len(many) == len(few), "\n".join(many)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/releases/pressrelease/add/",
+        "/admin/releases/project/add/",
+        "/admin/releases/projectarea/add/",
+        "/admin/contacts/presscontact/add/",
+        "/admin/releases/topic/",
+    ],
+)
+def test_every_admin_page_loads_the_press_offices_admin_style_once(staff_client, url):
+    html = page(staff_client, url)
+    assert html.count('<link rel="stylesheet" href="/static/css/admin.css">') == 1
 
 
 def test_staff_add_a_project_with_partner_roles_and_areas(staff_client, make_partner):
