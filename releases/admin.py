@@ -19,6 +19,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from allianz_site.history import HistoryAdmin
+from allianz_site.labelled_admin import LabelledTabularInline
 from contacts.models import PressContact
 
 from .models import (
@@ -312,7 +313,7 @@ class TopicAdmin(HistoryAdmin):
     search_fields = ["name"]
 
 
-class ProjectPartnerInline(admin.TabularInline):
+class ProjectPartnerInline(LabelledTabularInline):
     """A project's page has one row per role; the queries stay the same for any number of rows
     (tests/test_directory_admin.py counts them)."""
 
@@ -333,7 +334,7 @@ class ProjectPartnerInline(admin.TabularInline):
         return field
 
 
-class ProjectAreaInline(admin.TabularInline):
+class ProjectAreaInline(LabelledTabularInline):
     model = ProjectArea
     extra = 0
     fields = ["name", "description", "order"]

@@ -1,6 +1,7 @@
 """The press office maintains projects, partners, contacts and legal pages in the admin."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.flatpages.models import FlatPage
@@ -72,6 +73,33 @@ def test_project_form_needs_the_same_queries_for_1_and_for_6_partner_roles_and_a
     # Every role's list (and the blank row's) still offers every partner.
     assert html.count("Partner Nummer 6</option>") == 7
     assert len(many) == len(few), "\n".join(many)
+
+
+def aria_label(html, name):
+    """The aria-label of the one input, select or textarea called `name`, or None."""
+    [tag] = re.findall(rf'<(?:input|select|textarea)\b[^>]*\bname="{re.escape(name)}"[^>]*>', html)
+    label = re.search(r'aria-label="([^"]*)"', tag)
+    return label and label[1]
+
+
+def test_project_tables_name_each_input_by_table_column_and_row(
+    staff_client, make_project, make_partner
+):
+    project = make_project(areas=2)
+    for role in ["funder", "supporter"]:
+        ProjectPartner.objects.create(project=project, partner=make_partner(), role=role)
+    html = page(staff_client, f"/admin/releases/project/{project.pk}/change/")
+
+    roles = "Projektträger, Förderer und Unterstützer"
+    # The partner's list sits in Django's wrapper with the add and change links: each row's own.
+    assert aria_label(html, "partner_roles-0-partner") == f"{roles}: Partner, Zeile 1"
+    assert aria_label(html, "partner_roles-1-partner") == f"{roles}: Partner, Zeile 2"
+    assert aria_label(html, "partner_roles-1-role") == f"{roles}: Rolle, Zeile 2"
+    assert aria_label(html, "areas-1-description") == "Projekträume: Beschreibung, Zeile 2"
+    assert aria_label(html, "areas-0-DELETE") == "Projekträume: Löschen, Zeile 1"
+    # The hidden row that "Projektraum hinzufügen" copies; hidden inputs need no name.
+    assert aria_label(html, "areas-__prefix__-name") == "Projekträume: Name, neue Zeile"
+    assert aria_label(html, "areas-0-id") is None
 
 
 @pytest.mark.parametrize(
