@@ -1,9 +1,10 @@
 """Names for the admin's inputs that Django heads only with a column title.
 
-A tabular inline shows one row of inputs per object under the titles of its columns; the inputs
-themselves have no <label>, so a screen reader announces an input without saying what goes in it
-(axe-core: "Form elements must have labels"). Here each of them gets an aria-label that says its
-table, column and row: "Projekträume: Name, Zeile 2".
+A tabular inline, and a list with editable columns (list_editable), show one row of inputs per
+object under the titles of their columns; the inputs themselves have no <label>, so a screen
+reader announces an input without saying what goes in it (axe-core: "Form elements must have
+labels"). Here each of them gets an aria-label that says its column and row, in a tabular inline
+also its table: "Projekträume: Name, Zeile 2", "Reihenfolge, Landkreis Helmstedt".
 """
 
 from django.contrib import admin
@@ -42,3 +43,13 @@ class LabelledTabularInline(admin.TabularInline):
             return f"{table}: {column}, {row}"
 
         return with_named_inputs(super().get_formset(request, obj, **kwargs), name)
+
+
+class LabelledListEditable:
+    """For a ModelAdmin with list_editable: each input of the list names its column and object."""
+
+    def get_changelist_formset(self, request, **kwargs):
+        return with_named_inputs(
+            super().get_changelist_formset(request, **kwargs),
+            lambda form, index, column: f"{column}, {form.instance}",
+        )

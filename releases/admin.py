@@ -19,7 +19,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from allianz_site.history import HistoryAdmin
-from allianz_site.labelled_admin import LabelledTabularInline
+from allianz_site.labelled_admin import LabelledListEditable, LabelledTabularInline
 from contacts.models import PressContact
 
 from .models import (
@@ -375,7 +375,7 @@ class ProjectAreaAdmin(VersionAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(HistoryAdmin):
+class PartnerAdmin(LabelledListEditable, HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "kind", "is_shareholder", "order"]
     list_editable = ["order"]

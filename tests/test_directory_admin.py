@@ -102,6 +102,19 @@ def test_project_tables_name_each_input_by_table_column_and_row(
     assert aria_label(html, "areas-0-id") is None
 
 
+def test_editable_lists_name_each_input_by_column_and_object(
+    staff_client, make_partner, make_contact
+):
+    make_partner(name="Landkreis Helmstedt")
+    make_contact(first_name="Erika", last_name="Beispiel", position="Pressesprecherin")
+
+    partners = page(staff_client, "/admin/releases/partner/")
+    contacts = page(staff_client, "/admin/contacts/presscontact/")
+
+    assert aria_label(partners, "form-0-order") == "Reihenfolge, Landkreis Helmstedt"
+    assert aria_label(contacts, "form-0-is_active") == "Aktiv, Erika Beispiel (Pressesprecherin)"
+
+
 @pytest.mark.parametrize(
     "url",
     [
