@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from allianz_site.history import HistoryAdmin
+from allianz_site.labelled_admin import LabelledListEditable
 
 from .models import PressContact, Subscription
 
 
 @admin.register(PressContact)
-class PressContactAdmin(HistoryAdmin):
+class PressContactAdmin(LabelledListEditable, HistoryAdmin):
     """With edit history and restore of deleted contacts (django-reversion); a recovered contact
     is back in the releases that named it."""
 

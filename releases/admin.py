@@ -19,6 +19,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from allianz_site.history import HistoryAdmin
+from allianz_site.labelled_admin import LabelledListEditable, LabelledTabularInline
 from contacts.models import PressContact
 
 from .models import (
@@ -197,9 +198,6 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
         # Embargo links belong to a saved release: offered from its change form on.
         return self.inlines if obj else [i for i in self.inlines if i is not EmbargoLinkInline]
 
-    class Media:
-        css = {"all": ["css/admin.css"]}
-
     def get_readonly_fields(self, request, obj=None):
         # Once saved, the slug is part of a permanent address.
         readonly = ["slug"] if obj else []
@@ -315,7 +313,7 @@ class TopicAdmin(HistoryAdmin):
     search_fields = ["name"]
 
 
-class ProjectPartnerInline(admin.TabularInline):
+class ProjectPartnerInline(LabelledTabularInline):
     """A project's page has one row per role; the queries stay the same for any number of rows
     (tests/test_directory_admin.py counts them)."""
 
@@ -336,7 +334,7 @@ class ProjectPartnerInline(admin.TabularInline):
         return field
 
 
-class ProjectAreaInline(admin.TabularInline):
+class ProjectAreaInline(LabelledTabularInline):
     model = ProjectArea
     extra = 0
     fields = ["name", "description", "order"]
@@ -377,7 +375,7 @@ class ProjectAreaAdmin(VersionAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(HistoryAdmin):
+class PartnerAdmin(LabelledListEditable, HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "kind", "is_shareholder", "order"]
     list_editable = ["order"]

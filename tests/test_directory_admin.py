@@ -1,6 +1,7 @@
 """The press office maintains projects, partners, contacts and legal pages in the admin."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.flatpages.models import FlatPage
@@ -8,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from releases.models import Project, ProjectArea, ProjectEvent, ProjectPartner
+
+from .conftest import page
 
 
 @pytest.fixture
@@ -70,6 +73,62 @@ def test_project_form_needs_the_same_queries_for_1_and_for_6_partner_roles_and_a
     # Every role's list (and the blank row's) still offers every partner.
     assert html.count("Partner Nummer 6</option>") == 7
     assert len(many) == len(few), "\n".join(many)
+
+
+def aria_label(html, name):
+    """The aria-label of the one input, select or textarea called `name`, or None."""
+    [tag] = re.findall(rf'<(?:input|select|textarea)\b[^>]*\bname="{re.escape(name)}"[^>]*>', html)
+    label = re.search(r'aria-label="([^"]*)"', tag)
+    return label and label[1]
+
+
+def test_project_tables_name_each_input_by_table_column_and_row(
+    staff_client, make_project, make_partner
+):
+    project = make_project(areas=2)
+    for role in ["funder", "supporter"]:
+        ProjectPartner.objects.create(project=project, partner=make_partner(), role=role)
+    html = page(staff_client, f"/admin/releases/project/{project.pk}/change/")
+
+    roles = "Projektträger, Förderer und Unterstützer"
+    # The partner's list sits in Django's wrapper with the add and change links: each row's own.
+    assert aria_label(html, "partner_roles-0-partner") == f"{roles}: Partner, Zeile 1"
+    assert aria_label(html, "partner_roles-1-partner") == f"{roles}: Partner, Zeile 2"
+    assert aria_label(html, "partner_roles-1-role") == f"{roles}: Rolle, Zeile 2"
+    assert aria_label(html, "areas-1-description") == "Projekträume: Beschreibung, Zeile 2"
+    assert aria_label(html, "areas-0-DELETE") == "Projekträume: Löschen, Zeile 1"
+    # The hidden row that "Projektraum hinzufügen" copies; hidden inputs need no name.
+    assert aria_label(html, "areas-__prefix__-name") == "Projekträume: Name, neue Zeile"
+    assert aria_label(html, "areas-0-id") is None
+
+
+def test_editable_lists_name_each_input_by_column_and_object(
+    staff_client, make_partner, make_contact
+):
+    make_partner(name="Landkreis Helmstedt")
+    make_contact(first_name="Erika", last_name="Beispiel", position="Pressesprecherin")
+
+    partners = page(staff_client, "/admin/releases/partner/")
+    contacts = page(staff_client, "/admin/contacts/presscontact/")
+
+    assert aria_label(partners, "form-0-order") == "Reihenfolge, Landkreis Helmstedt"
+    assert aria_label(contacts, "form-0-is_active") == "Aktiv, Erika Beispiel (Pressesprecherin)"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/releases/pressrelease/add/",
+        "/admin/releases/project/add/",
+        "/admin/releases/projectarea/add/",
+        "/admin/contacts/presscontact/add/",
+        "/admin/releases/topic/",
+    ],
+)
+def test_every_admin_page_loads_the_press_offices_admin_style_once(staff_client, url):
+    html = page(staff_client, url)
+    assert html.count('<link rel="stylesheet" href="/static/css/admin.css">') == 1
 
 
 def test_staff_add_a_project_with_partner_roles_and_areas(staff_client, make_partner):

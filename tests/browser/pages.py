@@ -44,6 +44,8 @@ ADMIN_PAGES = [
     "/admin/",
     "/admin/releases/pressrelease/",
     "/admin/releases/pressrelease/add/",
+    "/admin/releases/partner/",  # with an editable column
+    "/admin/contacts/presscontact/",  # with two
 ]
 
 # Lighthouse runs on these (a full run takes about 15 seconds per page and form factor).
