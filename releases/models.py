@@ -14,12 +14,19 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
 
-from allianz_site.uploads import MAX_IMAGE_BYTES, CleanImageField, validate_attachment_content
+from allianz_site.uploads import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_IMAGE_BYTES,
+    MAX_LOGO_BYTES,
+    MB,
+    CleanImageField,
+    MaxFileSize,
+    validate_attachment_content,
+)
 from contacts.models import PressContact, Subscription
 
 from . import search
@@ -30,8 +37,6 @@ from .slugs import slugify_de, unique_slug
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 ATTACHMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "zip"]
-MAX_IMAGE_SIZE = MAX_IMAGE_BYTES  # the limit the upload check (open_image) applies too
-MAX_ATTACHMENT_SIZE = 25 * 1024 * 1024
 
 
 def upload_path(instance, filename):
@@ -40,24 +45,17 @@ def upload_path(instance, filename):
     return f"presse/{uuid.uuid4().hex}/{PurePath(filename).name}"
 
 
-def validate_file_size(limit):
-    def validator(file):
-        if file.size > limit:
-            raise ValidationError(
-                "Die Datei ist %(size)s groß; erlaubt sind höchstens %(limit)s.",
-                params={"size": filesizeformat(file.size), "limit": filesizeformat(limit)},
-                code="file_too_large",
-            )
-
-    return validator
-
-
+# Only migrations 0001 to 0008 name these three; the fields use MaxFileSize since migration 0012.
 def validate_image_size(file):
-    validate_file_size(MAX_IMAGE_SIZE)(file)
+    MaxFileSize(MAX_IMAGE_BYTES)(file)
 
 
 def validate_attachment_size(file):
-    validate_file_size(MAX_ATTACHMENT_SIZE)(file)
+    MaxFileSize(MAX_ATTACHMENT_BYTES)(file)
+
+
+def validate_logo_size(file):
+    MaxFileSize(MAX_LOGO_BYTES)(file)
 
 
 class NamedModel(models.Model):
@@ -435,9 +433,10 @@ class ReleaseImage(models.Model):
         max_length=255,
         width_field="width",
         height_field="height",
-        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_size],
-        help_text="JPEG, PNG oder WebP, höchstens 10 MB und 40 Megapixel. Standortdaten und "
-        "Kameraangaben werden beim Speichern entfernt; Urheber- und Copyright-Angaben bleiben.",
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), MaxFileSize(MAX_IMAGE_BYTES)],
+        help_text=f"JPEG, PNG oder WebP, höchstens {MAX_IMAGE_BYTES // MB} MB und 40 Megapixel. "
+        "Standortdaten und Kameraangaben werden beim Speichern entfernt; Urheber- und "
+        "Copyright-Angaben bleiben.",
     )
     width = models.PositiveIntegerField("Breite", null=True, editable=False)
     height = models.PositiveIntegerField("Höhe", null=True, editable=False)
@@ -547,10 +546,10 @@ class ReleaseAttachment(models.Model):
         max_length=255,
         validators=[
             FileExtensionValidator(ATTACHMENT_EXTENSIONS),
-            validate_attachment_size,
+            MaxFileSize(MAX_ATTACHMENT_BYTES),
             validate_attachment_content,
         ],
-        help_text="PDF, Office-Dokument, Text oder ZIP, höchstens 25 MB.",
+        help_text=f"PDF, Office-Dokument, Text oder ZIP, höchstens {MAX_ATTACHMENT_BYTES // MB} MB.",
     )
     title = models.CharField(
         "Bezeichnung", max_length=200, blank=True, help_text="Leer lassen = Dateiname"
@@ -583,11 +582,6 @@ class ReleaseAttachment(models.Model):
 
 
 LOGO_EXTENSIONS = ["png", "jpg", "jpeg", "webp"]
-MAX_LOGO_SIZE = 2 * 1024 * 1024
-
-
-def validate_logo_size(file):
-    validate_file_size(MAX_LOGO_SIZE)(file)
 
 
 class PartnerKind(models.TextChoices):
@@ -655,9 +649,9 @@ class Partner(NamedModel):
         blank=True,
         width_field="logo_width",
         height_field="logo_height",
-        validators=[FileExtensionValidator(LOGO_EXTENSIONS), validate_logo_size],
-        help_text="PNG, JPEG oder WebP, höchstens 2 MB; am besten auf weißem oder transparentem "
-        "Grund.",
+        validators=[FileExtensionValidator(LOGO_EXTENSIONS), MaxFileSize(MAX_LOGO_BYTES)],
+        help_text=f"PNG, JPEG oder WebP, höchstens {MAX_LOGO_BYTES // MB} MB; am besten auf weißem "
+        "oder transparentem Grund.",
     )
     logo_width = models.PositiveIntegerField(null=True, editable=False)
     logo_height = models.PositiveIntegerField(null=True, editable=False)
@@ -738,8 +732,8 @@ class Project(NamedModel):
         blank=True,
         width_field="image_width",
         height_field="image_height",
-        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_size],
-        help_text="JPEG, PNG oder WebP, höchstens 10 MB.",
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), MaxFileSize(MAX_IMAGE_BYTES)],
+        help_text=f"JPEG, PNG oder WebP, höchstens {MAX_IMAGE_BYTES // MB} MB.",
     )
     image_width = models.PositiveIntegerField(null=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, editable=False)
