@@ -440,6 +440,13 @@ class ReleaseImage(models.Model):
     )
     width = models.PositiveIntegerField("Breite", null=True, editable=False)
     height = models.PositiveIntegerField("Höhe", null=True, editable=False)
+    size = models.PositiveBigIntegerField(
+        "Größe in Bytes",
+        null=True,
+        editable=False,
+        help_text="Die Größe der gespeicherten Datei, beim Speichern gemessen: Der Feed nennt sie, "
+        "ohne die Datei anzufassen. Leer, wenn die Datei dabei fehlte.",
+    )
     caption = models.CharField("Bildunterschrift", max_length=500, blank=True)
     credit = models.CharField(
         "Bildnachweis",
@@ -477,11 +484,16 @@ class ReleaseImage(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # The file gets its final name while saving; renditions are made once per file.
+        # The file gets its final name and content (re-encoded) while saving; its renditions are
+        # made and its size is measured once per file, from what was stored.
         if self.image and self.renditions.get("source") != self.image.name:
             delete_renditions(self.image.storage, self.renditions)
             self.renditions = make_renditions(self.image)
-            super().save(update_fields=["renditions"])
+            try:
+                self.size = self.image.size
+            except OSError:  # the file is gone: no size, and the feed leaves the image out
+                self.size = None
+            super().save(update_fields=["renditions", "size"])
 
     def get_absolute_url(self):
         """The download of the original file."""
