@@ -362,19 +362,24 @@ class PressRelease(models.Model):
     def is_embargoed(self):
         return self.status == self.Status.PUBLISHED and not self.is_public
 
+    def add_default_contact(self):
+        """The one rule for the default press contact: a release saved without a contact (in the
+        admin or by the importer) is given the default contact of that moment, stored like a
+        chosen one. So the admin shows every release's contacts as its pages show them, and a
+        published release keeps its contact when another one becomes the default later. Pages
+        fill in nothing (press_contacts). Returns the contact given, or None."""
+        if self.contacts.exists():
+            return None
+        default = PressContact.objects.default()
+        if default:
+            self.contacts.add(default)
+        return default
+
     def press_contacts(self):
-        """The active contacts of the release; the default contact if it has none, so that no
-        release goes out without one. One query fetches both the own ones and the default."""
-        own = PressRelease.contacts.through.objects.filter(
-            pressrelease=self.pk, presscontact=models.OuterRef("pk")
-        )
-        default = PressContact.objects.active().values("pk")[:1]
-        contacts = list(
-            PressContact.objects.active()
-            .annotate(own=models.Exists(own))
-            .filter(models.Q(own=True) | models.Q(pk=models.Subquery(default)))
-        )
-        return [contact for contact in contacts if contact.own] or contacts[:1]
+        """The contacts the release names that are still active, in one query. One who has left
+        is deactivated and disappears from all pages; no other contact is put in their place,
+        and the page then refers to the contact page of the press office."""
+        return list(self.contacts.active())
 
     def related_releases(self, limit=3):
         """Up to `limit` other public releases about the same project or topic, newest first.
