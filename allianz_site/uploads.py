@@ -9,6 +9,8 @@ orientation; GPS position, camera serial numbers, XMP, comments and trailing byt
 Attachments: the content must be what the file name says (PDF, Office Open XML, OpenDocument,
 ZIP, plain text), checked by its signature and structure, not by the name.
 
+Sizes: every file field checks its size with `MaxFileSize`, and the limits are the ones below.
+
 Models use `CleanImageField` instead of `models.ImageField` and add `validate_attachment_content`
 to a FileField's validators.
 """
@@ -25,9 +27,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
 from PIL import Image, UnidentifiedImageError
 
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
+# The size limits of all uploads. The help texts of the fields state them in MB.
+MB = 1024 * 1024
+MAX_IMAGE_BYTES = 10 * MB  # press and project images, editor uploads: every image at most
+MAX_PHOTO_BYTES = 5 * MB  # photos of press contacts
+MAX_LOGO_BYTES = 2 * MB  # logos of partners
+MAX_ATTACHMENT_BYTES = 25 * MB  # attachments (PDF, Office, …)
 MAX_IMAGE_PIXELS = 40_000_000
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # EXIF tags that stay: who made the picture, its rights, how to turn it.
@@ -48,6 +56,29 @@ NOT_AN_IMAGE = (
 )
 
 
+@deconstructible
+class MaxFileSize:
+    """A file field's validator: the file is at most `limit` bytes. Deconstructible and
+    comparable, so that migrations record the limit and see when it changes."""
+
+    message = "Die Datei ist zu groß (%(size)s); erlaubt sind höchstens %(limit)s."
+    code = "file_too_large"
+
+    def __init__(self, limit):
+        self.limit = limit
+
+    def __call__(self, file):
+        if file.size > self.limit:
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={"size": filesizeformat(file.size), "limit": filesizeformat(self.limit)},
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, MaxFileSize) and self.limit == other.limit
+
+
 def _read(file):
     file.seek(0)
     data = file.read()
@@ -56,13 +87,9 @@ def _read(file):
 
 
 def open_image(file):
-    """The checked, fully decoded image; a ValidationError with a German message otherwise."""
-    if file.size > MAX_IMAGE_BYTES:
-        raise ValidationError(
-            "Das Bild ist %(size)s groß; erlaubt sind höchstens %(limit)s.",
-            params={"size": filesizeformat(file.size), "limit": filesizeformat(MAX_IMAGE_BYTES)},
-            code="file_too_large",
-        )
+    """The checked, fully decoded image; a ValidationError with a German message otherwise.
+    No image is read into memory beyond the limit of all images (a field may allow less)."""
+    MaxFileSize(MAX_IMAGE_BYTES)(file)
     data = _read(file)
     too_many_pixels = ValidationError(
         "Das Bild hat zu viele Pixel; erlaubt sind höchstens 40 Megapixel "

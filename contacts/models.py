@@ -7,14 +7,11 @@ from pathlib import PurePath
 
 import vobject
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 
-from allianz_site.uploads import CleanImageField
-
-MAX_PHOTO_SIZE = 5 * 1024 * 1024
+from allianz_site.uploads import MAX_PHOTO_BYTES, MB, CleanImageField, MaxFileSize
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()/\-]*$",
@@ -26,9 +23,9 @@ def photo_path(instance, filename):
     return f"kontakte/{uuid.uuid4().hex}/{PurePath(filename).name}"
 
 
+# Only migrations 0001 and 0003 name it; the field uses MaxFileSize since migration 0004.
 def validate_photo_size(file):
-    if file.size > MAX_PHOTO_SIZE:
-        raise ValidationError("Das Foto darf höchstens 5 MB groß sein.", code="file_too_large")
+    MaxFileSize(MAX_PHOTO_BYTES)(file)
 
 
 def tel_uri(number):
@@ -83,8 +80,11 @@ class PressContact(models.Model):
         blank=True,
         width_field="photo_width",
         height_field="photo_height",
-        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"]), validate_photo_size],
-        help_text="JPEG, PNG oder WebP, höchstens 5 MB.",
+        validators=[
+            FileExtensionValidator(["jpg", "jpeg", "png", "webp"]),
+            MaxFileSize(MAX_PHOTO_BYTES),
+        ],
+        help_text=f"JPEG, PNG oder WebP, höchstens {MAX_PHOTO_BYTES // MB} MB.",
     )
     photo_width = models.PositiveIntegerField(null=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, editable=False)

@@ -240,7 +240,8 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
         return reverse("releases:preview", kwargs={"pk": obj.pk})
 
     def get_changeform_initial_data(self, request):
-        # A new release starts with the default contact filled in.
+        # A new release starts with the default contact filled in: the form shows what saving
+        # it without a choice would store anyway.
         initial = super().get_changeform_initial_data(request)
         default = PressContact.objects.default()
         if default and "contacts" not in initial:
@@ -248,18 +249,15 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
         return initial
 
     def save_related(self, request, form, formsets, change):
-        # No release goes out without a press contact: left empty, it gets the default one.
+        # No release goes out without a press contact (PressRelease.add_default_contact).
         super().save_related(request, form, formsets, change)
-        release = form.instance
-        if not release.contacts.exists():
-            default = PressContact.objects.default()
-            if default:
-                release.contacts.add(default)
-                self.message_user(
-                    request,
-                    f"Kein Pressekontakt gewählt: „{default.name}“ wurde eingetragen.",
-                    messages.INFO,
-                )
+        default = form.instance.add_default_contact()
+        if default:
+            self.message_user(
+                request,
+                f"Kein Pressekontakt gewählt: „{default.name}“ wurde eingetragen.",
+                messages.INFO,
+            )
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, obj):

@@ -14,12 +14,19 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
 
-from allianz_site.uploads import MAX_IMAGE_BYTES, CleanImageField, validate_attachment_content
+from allianz_site.uploads import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_IMAGE_BYTES,
+    MAX_LOGO_BYTES,
+    MB,
+    CleanImageField,
+    MaxFileSize,
+    validate_attachment_content,
+)
 from contacts.models import PressContact, Subscription
 
 from . import search
@@ -30,8 +37,6 @@ from .slugs import slugify_de, unique_slug
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 ATTACHMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "zip"]
-MAX_IMAGE_SIZE = MAX_IMAGE_BYTES  # the limit the upload check (open_image) applies too
-MAX_ATTACHMENT_SIZE = 25 * 1024 * 1024
 
 
 def upload_path(instance, filename):
@@ -40,24 +45,17 @@ def upload_path(instance, filename):
     return f"presse/{uuid.uuid4().hex}/{PurePath(filename).name}"
 
 
-def validate_file_size(limit):
-    def validator(file):
-        if file.size > limit:
-            raise ValidationError(
-                "Die Datei ist %(size)s groß; erlaubt sind höchstens %(limit)s.",
-                params={"size": filesizeformat(file.size), "limit": filesizeformat(limit)},
-                code="file_too_large",
-            )
-
-    return validator
-
-
+# Only migrations 0001 to 0008 name these three; the fields use MaxFileSize since migration 0012.
 def validate_image_size(file):
-    validate_file_size(MAX_IMAGE_SIZE)(file)
+    MaxFileSize(MAX_IMAGE_BYTES)(file)
 
 
 def validate_attachment_size(file):
-    validate_file_size(MAX_ATTACHMENT_SIZE)(file)
+    MaxFileSize(MAX_ATTACHMENT_BYTES)(file)
+
+
+def validate_logo_size(file):
+    MaxFileSize(MAX_LOGO_BYTES)(file)
 
 
 class NamedModel(models.Model):
@@ -364,19 +362,24 @@ class PressRelease(models.Model):
     def is_embargoed(self):
         return self.status == self.Status.PUBLISHED and not self.is_public
 
+    def add_default_contact(self):
+        """The one rule for the default press contact: a release saved without a contact (in the
+        admin or by the importer) is given the default contact of that moment, stored like a
+        chosen one. So the admin shows every release's contacts as its pages show them, and a
+        published release keeps its contact when another one becomes the default later. Pages
+        fill in nothing (press_contacts). Returns the contact given, or None."""
+        if self.contacts.exists():
+            return None
+        default = PressContact.objects.default()
+        if default:
+            self.contacts.add(default)
+        return default
+
     def press_contacts(self):
-        """The active contacts of the release; the default contact if it has none, so that no
-        release goes out without one. One query fetches both the own ones and the default."""
-        own = PressRelease.contacts.through.objects.filter(
-            pressrelease=self.pk, presscontact=models.OuterRef("pk")
-        )
-        default = PressContact.objects.active().values("pk")[:1]
-        contacts = list(
-            PressContact.objects.active()
-            .annotate(own=models.Exists(own))
-            .filter(models.Q(own=True) | models.Q(pk=models.Subquery(default)))
-        )
-        return [contact for contact in contacts if contact.own] or contacts[:1]
+        """The contacts the release names that are still active, in one query. One who has left
+        is deactivated and disappears from all pages; no other contact is put in their place,
+        and the page then refers to the contact page of the press office."""
+        return list(self.contacts.active())
 
     def related_releases(self, limit=3):
         """Up to `limit` other public releases about the same project or topic, newest first.
@@ -435,12 +438,20 @@ class ReleaseImage(models.Model):
         max_length=255,
         width_field="width",
         height_field="height",
-        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_size],
-        help_text="JPEG, PNG oder WebP, höchstens 10 MB und 40 Megapixel. Standortdaten und "
-        "Kameraangaben werden beim Speichern entfernt; Urheber- und Copyright-Angaben bleiben.",
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), MaxFileSize(MAX_IMAGE_BYTES)],
+        help_text=f"JPEG, PNG oder WebP, höchstens {MAX_IMAGE_BYTES // MB} MB und 40 Megapixel. "
+        "Standortdaten und Kameraangaben werden beim Speichern entfernt; Urheber- und "
+        "Copyright-Angaben bleiben.",
     )
     width = models.PositiveIntegerField("Breite", null=True, editable=False)
     height = models.PositiveIntegerField("Höhe", null=True, editable=False)
+    size = models.PositiveBigIntegerField(
+        "Größe in Bytes",
+        null=True,
+        editable=False,
+        help_text="Die Größe der gespeicherten Datei, beim Speichern gemessen: Der Feed nennt sie, "
+        "ohne die Datei anzufassen. Leer, wenn die Datei dabei fehlte.",
+    )
     caption = models.CharField("Bildunterschrift", max_length=500, blank=True)
     credit = models.CharField(
         "Bildnachweis",
@@ -478,11 +489,16 @@ class ReleaseImage(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # The file gets its final name while saving; renditions are made once per file.
+        # The file gets its final name and content (re-encoded) while saving; its renditions are
+        # made and its size is measured once per file, from what was stored.
         if self.image and self.renditions.get("source") != self.image.name:
             delete_renditions(self.image.storage, self.renditions)
             self.renditions = make_renditions(self.image)
-            super().save(update_fields=["renditions"])
+            try:
+                self.size = self.image.size
+            except OSError:  # the file is gone: no size, and the feed leaves the image out
+                self.size = None
+            super().save(update_fields=["renditions", "size"])
 
     def get_absolute_url(self):
         """The download of the original file."""
@@ -547,10 +563,10 @@ class ReleaseAttachment(models.Model):
         max_length=255,
         validators=[
             FileExtensionValidator(ATTACHMENT_EXTENSIONS),
-            validate_attachment_size,
+            MaxFileSize(MAX_ATTACHMENT_BYTES),
             validate_attachment_content,
         ],
-        help_text="PDF, Office-Dokument, Text oder ZIP, höchstens 25 MB.",
+        help_text=f"PDF, Office-Dokument, Text oder ZIP, höchstens {MAX_ATTACHMENT_BYTES // MB} MB.",
     )
     title = models.CharField(
         "Bezeichnung", max_length=200, blank=True, help_text="Leer lassen = Dateiname"
@@ -583,11 +599,6 @@ class ReleaseAttachment(models.Model):
 
 
 LOGO_EXTENSIONS = ["png", "jpg", "jpeg", "webp"]
-MAX_LOGO_SIZE = 2 * 1024 * 1024
-
-
-def validate_logo_size(file):
-    validate_file_size(MAX_LOGO_SIZE)(file)
 
 
 class PartnerKind(models.TextChoices):
@@ -655,9 +666,9 @@ class Partner(NamedModel):
         blank=True,
         width_field="logo_width",
         height_field="logo_height",
-        validators=[FileExtensionValidator(LOGO_EXTENSIONS), validate_logo_size],
-        help_text="PNG, JPEG oder WebP, höchstens 2 MB; am besten auf weißem oder transparentem "
-        "Grund.",
+        validators=[FileExtensionValidator(LOGO_EXTENSIONS), MaxFileSize(MAX_LOGO_BYTES)],
+        help_text=f"PNG, JPEG oder WebP, höchstens {MAX_LOGO_BYTES // MB} MB; am besten auf weißem "
+        "oder transparentem Grund.",
     )
     logo_width = models.PositiveIntegerField(null=True, editable=False)
     logo_height = models.PositiveIntegerField(null=True, editable=False)
@@ -738,8 +749,8 @@ class Project(NamedModel):
         blank=True,
         width_field="image_width",
         height_field="image_height",
-        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_size],
-        help_text="JPEG, PNG oder WebP, höchstens 10 MB.",
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), MaxFileSize(MAX_IMAGE_BYTES)],
+        help_text=f"JPEG, PNG oder WebP, höchstens {MAX_IMAGE_BYTES // MB} MB.",
     )
     image_width = models.PositiveIntegerField(null=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, editable=False)

@@ -10,7 +10,8 @@ from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import timezone
 from django_ckeditor_5.views import upload_file as ckeditor_upload_file
 
-from releases.models import PressRelease, Topic
+from allianz_site.uploads import MaxFileSize
+from releases.models import PressRelease, ReleaseImage, Topic
 
 from .conftest import image_upload, png_bytes
 
@@ -109,7 +110,9 @@ def test_upload_that_is_not_an_allowed_image_gets_a_form_error(
 
 
 def test_too_large_image_gets_a_form_error(staff_client, topic, monkeypatch):
-    monkeypatch.setattr("releases.models.MAX_IMAGE_SIZE", 100)
+    validators = ReleaseImage._meta.get_field("image").validators
+    [size_check] = [validator for validator in validators if isinstance(validator, MaxFileSize)]
+    monkeypatch.setattr(size_check, "limit", 100)
     response = staff_client.post(ADD_URL, release_form(topic))
     assert response.status_code == 200
     assert "erlaubt sind höchstens 100" in response.content.decode()

@@ -37,6 +37,7 @@ def test_generates_german_releases_with_everything_a_page_shows(db, client):
     assert any(char in "".join(r.title + r.body for r in releases) for char in "äöüß")
     image = ReleaseImage.objects.first()
     assert image is not None and default_storage.exists(image.image.name)
+    assert image.size == default_storage.size(image.image.name)  # the feed's enclosure length
     # A few are drafts or under embargo, and the public pages leave them out.
     assert releases.filter(status=PressRelease.Status.DRAFT).exists()
     assert releases.scheduled().exists()

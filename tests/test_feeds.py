@@ -2,18 +2,24 @@
 read with a real feed parser."""
 
 import datetime
+import importlib
 import time
+from types import SimpleNamespace
 
 import feedparser
 import pytest
 import time_machine
+from django.apps import apps as django_apps
+from django.core.files.storage import storages
+from django.db import connection
 from django.utils import timezone
 
-from releases.models import PressRelease, Project, Topic
+from releases.models import PressRelease, Project, ReleaseImage, Topic
 
 from .conftest import assert_german_404, count_queries
 
 ALL = "/presse/feed/"
+image_file_size = importlib.import_module("releases.migrations.0013_image_file_size")
 
 
 def topic_feed(topic):
@@ -95,13 +101,38 @@ def test_lead_is_text_in_the_feed_not_markup(client, make_release):
     )
 
 
-def test_release_without_image_file_has_no_enclosure(client, make_release):
-    release = make_release(images=1)
-    image = release.images.get()
-    image.image.storage.delete(image.image.name)
+def test_feed_gives_the_image_size_without_asking_the_media_storage(
+    client, make_release, monkeypatch
+):
+    image = make_release(images=1).images.get()
+    stored_size = image.image.size
+    storage = type(storages["default"])  # the class behind image.image.storage
+
+    def no_storage_access(*args, **kwargs):
+        raise AssertionError("the feed asked the media storage")
+
+    for method in ["size", "exists", "open"]:
+        monkeypatch.setattr(storage, method, no_storage_access)
+    [entry] = parse(client, ALL).entries
+    [enclosure] = entry.enclosures
+    assert enclosure.length == str(stored_size)
+
+
+def test_images_saved_before_get_their_size_from_the_migration(client, make_release):
+    kept = make_release(title="Mit Bild", images=1).images.get()
+    gone = make_release(title="Datei fehlt", images=1).images.get()
+    gone.image.storage.delete(gone.image.name)
     make_release(title="Ohne Bild")
-    feed = parse(client, ALL)
-    assert [entry.enclosures for entry in feed.entries] == [[], []]
+    ReleaseImage.objects.update(size=None)  # as before migration 0013
+    image_file_size.measure_stored_images(django_apps, SimpleNamespace(connection=connection))
+    assert dict(ReleaseImage.objects.values_list("pk", "size")) == {
+        kept.pk: kept.image.size,
+        gone.pk: None,
+    }
+    # An image whose file is gone gets no enclosure rather than a broken one.
+    enclosures = {entry.title: entry.enclosures for entry in parse(client, ALL).entries}
+    assert enclosures["Datei fehlt"] == enclosures["Ohne Bild"] == []
+    assert enclosures["Mit Bild"][0].length == str(kept.image.size)
 
 
 def test_topic_feed_lists_only_that_topic(client, make_release, topic):

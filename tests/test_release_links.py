@@ -1,15 +1,22 @@
 """A release page with its project box, the partners it mentions, its press contact and related
-releases; and how the admin makes sure a release has a contact."""
+releases; and how a release gets the default contact when saved without one."""
 
 import datetime
+import importlib
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.db import connection
 from django.utils import timezone
 
+from contacts.models import PressContact
 from releases.models import PressRelease, Project
 
 from .conftest import page
 from .test_admin import ADD_URL, release_form
+
+store_default_contact = importlib.import_module("releases.migrations.0014_store_default_contact")
 
 
 def test_release_page_shows_the_project_box_with_a_link(client, make_release, make_project):
@@ -67,17 +74,65 @@ def test_release_page_has_the_contact_box_with_tel_mailto_and_vcard(
     assert 'href="/pressekontakt/sibille-rosinski.vcf"' in box
 
 
-def test_release_without_an_active_contact_shows_the_default_contact(
+def contact_box(client, release):
+    return (
+        page(client, release.get_absolute_url())
+        .split('id="pressekontakt"')[1]
+        .split("</section>")[0]
+    )
+
+
+def test_release_page_shows_the_contacts_the_release_names_not_the_default(
     client, make_release, make_contact
 ):
-    former = make_contact(first_name="Ehemalige", order=1, is_active=False)
-    make_contact(first_name="Standard", order=2)
-    without = make_release()
-    with_former = make_release()
+    make_contact(first_name="Standard", order=1)
+    release = make_release()
+    release.contacts.add(make_contact(first_name="Gewählte", order=2))
+    box = contact_box(client, release)
+    assert "Gewählte" in box and "Standard" not in box
+
+
+def test_release_keeps_its_contact_when_another_becomes_the_default(
+    client, staff_client, make_contact, topic
+):
+    first = make_contact(first_name="Erste", order=1)
+    assert staff_client.post(ADD_URL, release_form(topic)).status_code == 302  # no contact chosen
+    PressRelease.objects.update(
+        status=PressRelease.Status.PUBLISHED,
+        publish_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    release = PressRelease.objects.get()
+    successor = make_contact(first_name="Nachfolgerin", order=0)
+    assert PressContact.objects.default() == successor
+    box = contact_box(client, release)
+    assert "Erste" in box and "Nachfolgerin" not in box
+    assert list(release.contacts.all()) == [first]  # the admin shows what the page shows
+
+
+def test_release_whose_contacts_have_left_refers_to_the_press_office(
+    client, make_release, make_contact
+):
+    make_contact(first_name="Standard", order=1)
+    release = make_release()
+    release.contacts.add(make_contact(first_name="Ehemalige", order=2, is_active=False))
+    box = contact_box(client, release)
+    assert "Ehemalige" not in box and "Standard" not in box
+    assert '<a href="/pressekontakt/">Pressestelle</a>' in box
+
+
+def test_migration_stores_the_default_contact_that_pages_showed_until_now(
+    make_release, make_contact
+):
+    default = make_contact(first_name="Standard", order=1)
+    chosen = make_contact(first_name="Gewählte", order=2)
+    former = make_contact(first_name="Ehemalige", order=3, is_active=False)
+    without, with_former, with_chosen = make_release(), make_release(), make_release()
     with_former.contacts.add(former)
-    for release in [without, with_former]:
-        box = page(client, release.get_absolute_url()).split('id="pressekontakt"')[1]
-        assert "Standard" in box.split("</section>")[0] and "Ehemalige" not in box
+    with_chosen.contacts.add(chosen, former)
+    store_default_contact.store_default_contact(apps, SimpleNamespace(connection=connection))
+    assert list(without.contacts.all()) == [default]
+    assert list(with_former.contacts.all()) == [default, former]
+    assert list(with_chosen.contacts.all()) == [chosen, former]
 
 
 def test_related_releases_share_a_project_or_topic_and_are_public(
@@ -139,8 +194,7 @@ def test_release_page_costs_the_same_queries_for_3_or_30_links(
         release.partners.add(make_partner())
         release.contacts.add(make_contact())
         make_release(topics=[topic])
-    # release, topics, images, attachments, projects, partners, contacts (with the default one),
-    # related releases
+    # release, topics, images, attachments, projects, partners, contacts, related releases
     with django_assert_num_queries(8):
         html = page(client, release.get_absolute_url())
     assert html.count('class="contact-card"') == count

@@ -4,11 +4,16 @@ import io
 import struct
 import zipfile
 import zlib
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
 from PIL import Image
 
+from allianz_site.uploads import MB, MaxFileSize
 from releases.models import PressRelease
 
 from .conftest import png_bytes
@@ -108,7 +113,7 @@ HOSTILE_IMAGES = {
     ),
     "more than 10 MB": (
         SimpleUploadedFile("gross.png", png_bytes() + b"\x00" * (10 * 1024 * 1024)),
-        "Das Bild ist 10,0\xa0MB groß; erlaubt sind höchstens 10,0\xa0MB.",
+        "Die Datei ist zu groß (10,0\xa0MB); erlaubt sind höchstens 10,0\xa0MB.",
     ),
 }  # fmt: skip
 
@@ -120,6 +125,43 @@ def test_hostile_image_gets_a_form_error_and_nothing_is_saved(staff_client, topi
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not PressRelease.objects.exists()
+
+
+def test_size_check_names_the_size_and_the_limit_in_german():
+    check = MaxFileSize(2 * MB)
+    check(SimpleNamespace(size=2 * MB))  # the limit itself is allowed
+    with pytest.raises(ValidationError) as refused:
+        check(SimpleNamespace(size=3 * MB))
+    assert refused.value.code == "file_too_large"
+    assert refused.value.messages == [
+        "Die Datei ist zu groß (3,0\xa0MB); erlaubt sind höchstens 2,0\xa0MB."
+    ]
+
+
+def test_size_check_is_recorded_in_migrations_by_its_limit():
+    assert MaxFileSize(2 * MB).deconstruct() == ("allianz_site.uploads.MaxFileSize", (2 * MB,), {})
+    # Equal limits compare equal, or makemigrations would see a change at every run.
+    assert MaxFileSize(2 * MB) == MaxFileSize(2 * MB)
+    assert MaxFileSize(2 * MB) != MaxFileSize(5 * MB)
+
+
+def test_every_file_field_checks_its_size_with_its_limit():
+    limits = {
+        f"{field.model.__name__}.{field.name}": [
+            validator.limit for validator in field.validators if isinstance(validator, MaxFileSize)
+        ]
+        for app in ["releases", "contacts"]
+        for model in apps.get_app_config(app).get_models()
+        for field in model._meta.fields
+        if isinstance(field, models.FileField)
+    }
+    assert limits == {
+        "PressContact.photo": [5 * MB],
+        "ReleaseImage.image": [10 * MB],
+        "ReleaseAttachment.file": [25 * MB],
+        "Partner.logo": [2 * MB],
+        "Project.image": [10 * MB],
+    }
 
 
 def test_gps_and_camera_data_are_removed_and_the_credit_stays(staff_client, topic):

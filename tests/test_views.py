@@ -183,6 +183,5 @@ def test_detail_page_query_count_does_not_grow_with_images(client, make_release,
     assert count_queries(client, few.get_absolute_url()) == count_queries(
         client, many.get_absolute_url()
     )
-    # Release, topics, images, attachments, projects, partners, contacts (here, none chosen, the
-    # default contact, in the same query), related releases.
+    # Release, topics, images, attachments, projects, partners, contacts, related releases.
     assert count_queries(client, many.get_absolute_url()) == 8

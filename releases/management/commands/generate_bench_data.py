@@ -430,13 +430,14 @@ class Command(BaseCommand):
                 rows["contacts"].append((release, contact))
             if rng.random() < 0.2:
                 for order in range(rng.randint(1, 3)):
-                    name, width, height = rng.choice(images)
+                    name, width, height, size = rng.choice(images)
                     files["images"].append(
                         ReleaseImage(
                             release=release,
                             image=name,
                             width=width,
                             height=height,
+                            size=size,
                             caption=self.fill("Beim Netzwerktreffen in {place}"),
                             credit=f"Foto: {rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                             alt_text="Menschen im Gespräch an einem Stehtisch",
@@ -528,7 +529,7 @@ class Command(BaseCommand):
         return self.moment_on(timezone.localdate() + datetime.timedelta(days=days_from_today))
 
     def image_pool(self):
-        """A dozen small generated photos, shared by all releases: (name, width, height)."""
+        """A dozen small generated photos, shared by all releases: (name, width, height, size)."""
         pool = []
         for number in range(12):
             image = Image.new("RGB", (480, 320), (30 + number * 15, 90, 140 - number * 8))
@@ -542,7 +543,7 @@ class Command(BaseCommand):
             name = f"presse/bench-{self.seed}/foto-{number + 1}.jpg"
             if not default_storage.exists(name):
                 default_storage.save(name, ContentFile(buffer.getvalue()))
-            pool.append((name, 480, 320))
+            pool.append((name, 480, 320, default_storage.size(name)))
         return pool
 
     def attachment_file(self):

@@ -87,6 +87,6 @@ class Command(BaseCommand):
         contacts = PressContact.objects.named_in(" ".join(parsed.contact_lines))
         if contacts:
             release.contacts.set(contacts)
-        elif not release.contacts.exists() and PressContact.objects.default():
-            release.contacts.add(PressContact.objects.default())
+        else:
+            release.add_default_contact()
         return release, created
