@@ -300,6 +300,12 @@ class PressRelease(models.Model):
             models.Index(
                 fields=["-release_date", "-publish_at", "-id"], name="release_archive_order_idx"
             ),
+            # The public lists in their order: a page's ids from the index alone, however deep
+            # the page (releases.views.ArchivePaginator).
+            models.Index(
+                fields=["status", "-release_date", "-publish_at", "-id"],
+                name="release_public_order_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

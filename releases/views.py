@@ -67,8 +67,8 @@ def public_projects():
 
 
 def release_page_relations():
-    """What a release page shows besides its text, one query each. (The contacts come with the
-    default contact in one query: PressRelease.press_contacts.)"""
+    """What a release page shows besides its text, one query each. (The active contacts come in
+    one query of their own: PressRelease.press_contacts.)"""
     return ["topics", "images", "attachments", public_projects(), "partners"]
 
 
