@@ -95,9 +95,11 @@ class ArchivePaginator(Paginator):
     """Pages of a list of releases that find their releases by id: the ids of a page come from
     the index alone (release_public_order_idx: an index-only scan however deep the page, where
     OFFSET over whole rows sorted the first 4,000 rows of the table for page 200), then the
-    rows of those ids, in one query."""
+    rows of those ids, in one query. A search's hits (search.Hits) are sliced as they are."""
 
     def page(self, number):
+        if isinstance(self.object_list, search.Hits):
+            return super().page(number)
         number = self.validate_number(number)
         start = (number - 1) * self.per_page
         ids = self.object_list.values("pk")[start : start + self.per_page]
@@ -123,6 +125,7 @@ class ReleaseArchiveView(ListView):
     template_name = "releases/archive.html"
     context_object_name = "releases"
     paginate_by = 20
+    paginator_class = ArchivePaginator
     allow_empty = True  # an empty archive is a page, not a 404
 
     def get(self, request, *args, **kwargs):
@@ -176,10 +179,8 @@ class ReleaseArchiveView(ListView):
             return search.Hits(releases, self.form.values()["q"])
         return releases
 
-    def get_paginator(self, queryset, *args, **kwargs):
-        if not isinstance(queryset, search.Hits):
-            self.paginator_class = ArchivePaginator
-        paginator = super().get_paginator(queryset, *args, **kwargs)
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
         # The month counts already say how many releases match: no separate COUNT query.
         paginator.count = sum(
             matching
