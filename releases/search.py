@@ -139,13 +139,17 @@ def matches(text, using="default"):
 @contextmanager
 def index_scans(using="default"):
     """Run the queries inside with sequential scans switched off (PostgreSQL; for this
-    transaction only), so that the matches come from the GIN index, also for common words."""
+    transaction only), so that the matches come from the GIN index, also for common words.
+
+    JIT compilation goes off with them: a query that still needs a sequential scan (a small
+    table without a fitting index) is planned with a huge cost, which would make PostgreSQL
+    compile it first: 230 ms instead of 0.03 ms for the next event's time."""
     if not is_available(using):
         yield
         return
     with transaction.atomic(using=using):
         with connections[using].cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
         yield
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from releases import search as search_module
-from releases.models import PressRelease
+from releases.models import PressRelease, ProjectEvent
 from releases.search import index_scans
 from releases.views import ReleaseArchiveView
 
@@ -306,3 +306,17 @@ def test_the_newest_matches_come_by_relevance_the_older_ones_by_date(
 
 def day(number):
     return datetime.date(2024, 1, number)
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_index_scans_do_not_make_postgresql_compile_a_small_query():
+    """With sequential scans off, a query that still needs one is planned at a huge cost; JIT
+    compilation (where PostgreSQL has it) would then take hundreds of milliseconds."""
+    with index_scans():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            assert cursor.fetchone() == ("off",)
+        plan = ProjectEvent.objects.filter(starts_at__gte=timezone.now()).explain(analyze=True)
+    assert "Seq Scan" in plan  # no index fits: the case this is about
+    assert "JIT" not in plan
