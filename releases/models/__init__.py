@@ -15,8 +15,23 @@ from .base import (
 from .embargo import EmbargoLink, EmbargoLinkQuerySet, default_link_expiry
 from .media import ReleaseAttachment, ReleaseImage
 from .partners import LOGO_EXTENSIONS, Partner, PartnerKind
-from .projects import Project, ProjectArea, ProjectEvent, ProjectPartner, ProjectQuerySet
-from .release import SEARCHABLE_FIELDS, PressRelease, PressReleaseQuerySet, Topic, dateline_places
+from .projects import (
+    Project,
+    ProjectArea,
+    ProjectEvent,
+    ProjectPartner,
+    ProjectQuerySet,
+    ProjectRole,
+    ProjectStatus,
+)
+from .release import (
+    SEARCHABLE_FIELDS,
+    PressRelease,
+    PressReleaseQuerySet,
+    ReleaseStatus,
+    Topic,
+    dateline_places,
+)
 
 __all__ = [
     "ATTACHMENT_EXTENSIONS",
@@ -36,8 +51,11 @@ __all__ = [
     "ProjectEvent",
     "ProjectPartner",
     "ProjectQuerySet",
+    "ProjectRole",
+    "ProjectStatus",
     "ReleaseAttachment",
     "ReleaseImage",
+    "ReleaseStatus",
     "Topic",
     "dateline_places",
     "default_link_expiry",

@@ -28,11 +28,14 @@ class ProjectQuerySet(models.QuerySet):
         return self.exclude(status=Project.Status.PLANNED)
 
 
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", "Geplant"
+    RUNNING = "running", "Laufend"
+    COMPLETED = "completed", "Abgeschlossen"
+
+
 class Project(NamedModel):
-    class Status(models.TextChoices):
-        PLANNED = "planned", "Geplant"
-        RUNNING = "running", "Laufend"
-        COMPLETED = "completed", "Abgeschlossen"
+    Status = ProjectStatus
 
     name = models.CharField("Name", max_length=200, unique=True)
     slug = models.SlugField(
@@ -106,7 +109,7 @@ class Project(NamedModel):
         verbose_name_plural = "Projekte"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["planned", "running", "completed"]),
+                condition=models.Q(status__in=ProjectStatus.values),
                 name="project_status_valid",
             ),
             models.CheckConstraint(
@@ -136,13 +139,16 @@ class Project(NamedModel):
         return self.about or self.summary
 
 
+class ProjectRole(models.TextChoices):
+    SPONSOR = "sponsor", "Projektträger"
+    FUNDER = "funder", "Förderer"
+    SUPPORTER = "supporter", "Unterstützer"
+
+
 class ProjectPartner(models.Model):
     """A partner's role in a project: funder, supporter or the organisation carrying it."""
 
-    class Role(models.TextChoices):
-        SPONSOR = "sponsor", "Projektträger"
-        FUNDER = "funder", "Förderer"
-        SUPPORTER = "supporter", "Unterstützer"
+    Role = ProjectRole
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="partner_roles", verbose_name="Projekt"
@@ -165,7 +171,7 @@ class ProjectPartner(models.Model):
         verbose_name_plural = "Projektträger, Förderer und Unterstützer"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=["sponsor", "funder", "supporter"]),
+                condition=models.Q(role__in=ProjectRole.values),
                 name="project_partner_role_valid",
             ),
             models.UniqueConstraint(

@@ -134,11 +134,14 @@ class PressReleaseQuerySet(models.QuerySet):
 SEARCHABLE_FIELDS = {field for field, _weight in search.WEIGHTED_FIELDS}
 
 
+class ReleaseStatus(models.TextChoices):
+    DRAFT = "draft", "Entwurf"
+    PUBLISHED = "published", "Veröffentlicht"
+    WITHDRAWN = "withdrawn", "Zurückgezogen"
+
+
 class PressRelease(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Entwurf"
-        PUBLISHED = "published", "Veröffentlicht"
-        WITHDRAWN = "withdrawn", "Zurückgezogen"
+    Status = ReleaseStatus
 
     title = models.CharField("Titel", max_length=255)
     subtitle = models.CharField("Untertitel", max_length=255, blank=True)
@@ -254,15 +257,16 @@ class PressRelease(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "published", "withdrawn"]),
+                condition=models.Q(status__in=ReleaseStatus.values),
                 name="release_status_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(status="draft") | models.Q(publish_at__isnull=False),
+                condition=models.Q(status=ReleaseStatus.DRAFT) | models.Q(publish_at__isnull=False),
                 name="release_published_has_publish_at",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="withdrawn") | models.Q(withdrawn_at__isnull=False),
+                condition=~models.Q(status=ReleaseStatus.WITHDRAWN)
+                | models.Q(withdrawn_at__isnull=False),
                 name="release_withdrawn_has_withdrawn_at",
             ),
         ]
