@@ -5,7 +5,7 @@ from collections import Counter
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -61,6 +61,12 @@ class PressReleaseQuerySet(models.QuerySet):
     def scheduled(self):
         """Published, but still under embargo (Sperrfrist)."""
         return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=timezone.now())
+
+    def next_change(self, now):
+        """When the next release under embargo becomes public (see releases.cache.next_change)."""
+        return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=now).aggregate(
+            moment=Min("publish_at")
+        )["moment"]
 
     def due_for_alerts(self):
         """Public, and made public recently enough that subscribers still want to hear of it."""
