@@ -1,0 +1,197 @@
+"""The release as a tagged PDF (releases/documents.py): its structure, its storage, its fallback."""
+
+import datetime
+import io
+
+import pypdf
+import pytest
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from releases import documents
+
+pytestmark = pytest.mark.django_db
+
+BODY = (
+    "<p>Zwei Jahre lang haben Betriebe zusammengearbeitet.</p>"
+    "<h2>Was die Betriebe taten</h2>"
+    "<ul><li>Nachbarschaftstreffen</li><li>Unternehmenswerkstätten</li></ul>"
+)
+
+
+def read_pdf(data):
+    return pypdf.PdfReader(io.BytesIO(data))
+
+
+def pdf_text(reader):
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def stored_bytes(name):
+    with default_storage.open(name, "rb") as file:
+        return file.read()
+
+
+def structure_roles(node, found=None):
+    """The structure types (/S) of the tagged PDF's structure tree, depth first."""
+    found = [] if found is None else found
+    node = node.get_object()
+    if isinstance(node, pypdf.generic.ArrayObject):
+        for child in node:
+            structure_roles(child, found)
+        return found
+    if not isinstance(node, pypdf.generic.DictionaryObject):
+        return found
+    if "/S" in node:
+        found.append(str(node["/S"]))
+    if "/K" in node:
+        structure_roles(node["/K"], found)
+    return found
+
+
+def alt_texts(node, found=None):
+    found = [] if found is None else found
+    node = node.get_object()
+    if isinstance(node, pypdf.generic.ArrayObject):
+        for child in node:
+            alt_texts(child, found)
+    elif isinstance(node, pypdf.generic.DictionaryObject):
+        if "/Alt" in node:
+            found.append(str(node["/Alt"]))
+        if "/K" in node:
+            alt_texts(node["/K"], found)
+    return found
+
+
+@pytest.fixture
+def pdf_release(make_release, make_contact):
+    contact = make_contact(first_name="Sibille", last_name="Rosinski")
+    release = make_release(
+        title="Abschluss in Helmstedt",
+        subtitle="Betriebe aus Schöningen ziehen Bilanz",
+        place="Helmstedt",
+        lead="Zwei Jahre lang haben Betriebe zusammengearbeitet.",
+        body=BODY,
+        images=1,
+    )
+    release.contacts.set([contact])
+    return release
+
+
+def test_pdf_is_tagged_pdf_ua_in_german_with_title_and_text(pdf_release):
+    reader = read_pdf(stored_bytes(documents.stored_pdf(pdf_release)))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "de"
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a PDF boolean)
+    assert reader.metadata.title == "Abschluss in Helmstedt"
+    # PDF/UA-1 is declared in the XMP metadata, and the viewer shows the title, not the file name.
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+    roles = structure_roles(root["/StructTreeRoot"])
+    # Reading order = text order: the heading comes before the lead paragraph and the list.
+    assert "/H1" in roles and "/L" in roles and "/LI" in roles and "/Figure" in roles
+    heading = roles.index("/H1")
+    assert heading < roles.index("/P", heading) < roles.index("/L")
+    assert "Menschen bei einer Veranstaltung" in alt_texts(root["/StructTreeRoot"])
+    text = pdf_text(reader)
+    for expected in [
+        "Pressemitteilung",
+        "Abschluss in Helmstedt",
+        "Betriebe aus Schöningen ziehen Bilanz",
+        "Helmstedt, 28. März 2022.",
+        "Was die Betriebe taten",
+        "Unternehmenswerkstätten",
+        "Bildunterschrift 0",
+        "Foto: Erika Beispiel",
+        "Pressekontakt",
+        "Sibille Rosinski",
+        "Seite 1 von 1",
+    ]:
+        assert expected in text, expected
+    assert "Sperrfrist" not in text
+
+
+def test_pdf_embeds_its_fonts(pdf_release):
+    reader = read_pdf(stored_bytes(documents.stored_pdf(pdf_release)))
+    fonts = [
+        font.get_object() for page in reader.pages for font in page["/Resources"]["/Font"].values()
+    ]
+    assert fonts
+    for font in fonts:
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
+
+
+def test_long_release_numbers_its_pages(make_release):
+    release = make_release(body="<p>Ein langer Absatz über die Region.</p>" * 60)
+    reader = read_pdf(stored_bytes(documents.stored_pdf(release)))
+    pages = len(reader.pages)
+    assert pages >= 2
+    assert f"Seite 1 von {pages}" in reader.pages[0].extract_text()
+    assert f"Seite {pages} von {pages}" in reader.pages[-1].extract_text()
+
+
+def test_pdf_under_embargo_carries_the_sperrfrist_line_on_page_one(make_release):
+    moment = timezone.now() + datetime.timedelta(days=2)
+    release = make_release(publish_at=moment)
+    reader = read_pdf(stored_bytes(documents.stored_pdf(release)))
+    first_page = reader.pages[0].extract_text()
+    assert f"Sperrfrist: {timezone.localtime(moment):%-d}." in first_page
+
+
+def test_pdf_is_built_once_per_version(pdf_release, monkeypatch):
+    builds = []
+    render = documents.render_pdf
+    monkeypatch.setattr(documents, "render_pdf", lambda html: builds.append(1) or render(html))
+    first = documents.stored_pdf(pdf_release)
+    assert documents.stored_pdf(pdf_release) == first
+    assert len(builds) == 1
+    pdf_release.title = "Abschluss in Helmstedt, mit Bilanz"
+    pdf_release.save()
+    second = documents.stored_pdf(pdf_release)
+    assert second != first
+    assert len(builds) == 2
+    # The older version is gone from the storage, the new one says the new title.
+    assert not default_storage.exists(first)
+    assert read_pdf(stored_bytes(second)).metadata.title == "Abschluss in Helmstedt, mit Bilanz"
+
+
+def test_stored_name_cannot_be_guessed_from_the_release(pdf_release):
+    name = documents.stored_pdf(pdf_release)
+    assert name.startswith(f"dokumente/{pdf_release.pk}/")
+    assert pdf_release.slug not in name
+    assert len(name.rsplit("/", 1)[1]) == len("0123456789abcdef0123456789abcdef.pdf")
+
+
+def test_the_pdf_fetches_nothing_from_other_hosts(make_release, monkeypatch):
+    fetched = []
+    fetcher_class = documents._url_fetcher_class()
+    fetch = fetcher_class.fetch
+
+    def recording_fetch(self, url, headers=None):
+        fetched.append(url)
+        return fetch(self, url, headers)
+
+    monkeypatch.setattr(fetcher_class, "fetch", recording_fetch)
+    monkeypatch.setattr(documents, "_url_fetcher_class", lambda: fetcher_class)
+    release = make_release(images=1)
+    foreign = '<img src="https://example.org/spy.png" alt="Fremdes Bild"></main>'
+    documents.render_pdf(documents.release_html(release).replace("</main>", foreign))
+    assert "https://example.org/spy.png" in fetched  # asked, and refused:
+    with pytest.raises(ValueError, match="anderen Adressen"):
+        fetcher_class().fetch("https://example.org/spy.png")
+    # The logo and the image came from the site's own files.
+    assert any(url.endswith("/static/favicon.svg") for url in fetched)
+    assert any("/media/presse/" in url for url in fetched)
+
+
+def test_check_names_the_packages_when_pango_is_missing(monkeypatch):
+    assert documents.check_pango(None) == []
+
+    def missing():
+        raise documents.PdfUnavailable("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(documents, "weasyprint", missing)
+    [warning] = documents.check_pango(None)
+    assert warning.id == "releases.W010"
+    assert "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0" in warning.hint
