@@ -5,10 +5,15 @@ import io
 
 import pypdf
 import pytest
+import time_machine
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from django.utils import timezone
 
 from releases import documents
+from releases.models import EmbargoLink, PressRelease
+
+from .conftest import assert_german_404
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +200,88 @@ def test_check_names_the_packages_when_pango_is_missing(monkeypatch):
     [warning] = documents.check_pango(None)
     assert warning.id == "releases.W010"
     assert "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0" in warning.hint
+
+
+def get_pdf(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == "application/pdf"
+    return read_pdf(b"".join(response.streaming_content))
+
+
+def test_public_release_page_links_its_pdf(client, pdf_release):
+    html = client.get(pdf_release.get_absolute_url()).content.decode()
+    assert f'href="{pdf_release.get_absolute_url()}pressemitteilung.pdf"' in html
+    reader = get_pdf(client, pdf_release.get_pdf_url())
+    assert reader.metadata.title == "Abschluss in Helmstedt"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": PressRelease.Status.DRAFT},
+        {"publish_at": timezone.now() + datetime.timedelta(days=1)},
+    ],
+    ids=["draft", "under embargo"],
+)
+def test_pdf_of_a_release_that_is_not_public_is_not_found(client, make_release, fields):
+    release = make_release(**fields)
+    assert_german_404(client.get(release.get_pdf_url()))
+    assert not default_storage.exists(f"dokumente/{release.pk}")
+
+
+def test_pdf_of_withdrawn_release_is_not_found(client, pdf_release):
+    pdf_release.status = PressRelease.Status.WITHDRAWN
+    pdf_release.save()
+    assert client.get(pdf_release.get_pdf_url()).status_code == 404
+
+
+def test_embargo_link_opens_the_pdf_with_the_sperrfrist_line(client, make_release):
+    release = make_release(publish_at=timezone.now() + datetime.timedelta(days=1))
+    link = EmbargoLink.objects.create(release=release)
+    html = client.get(link.get_absolute_url()).content.decode()
+    pdf_url = reverse("releases:embargo_pdf", args=[link.token])
+    assert f'href="{pdf_url}"' in html
+    response = client.get(pdf_url)
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-cache" in response["Cache-Control"]
+    reader = read_pdf(b"".join(response.streaming_content))
+    assert "Sperrfrist:" in reader.pages[0].extract_text()
+
+
+def test_embargo_link_pdf_leads_to_the_public_pdf_once_the_embargo_is_over(client, make_release):
+    release = make_release(publish_at=timezone.now() + datetime.timedelta(hours=1))
+    link = EmbargoLink.objects.create(release=release)
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        response = client.get(reverse("releases:embargo_pdf", args=[link.token]))
+        assert response.status_code == 302
+        assert response["Location"] == release.get_pdf_url()
+        assert "Sperrfrist" not in pdf_text(get_pdf(client, release.get_pdf_url()))
+
+
+def test_revoked_embargo_link_opens_no_pdf(client, make_release):
+    release = make_release(publish_at=timezone.now() + datetime.timedelta(days=1))
+    link = EmbargoLink.objects.create(release=release, revoked=True)
+    assert client.get(reverse("releases:embargo_pdf", args=[link.token])).status_code == 404
+
+
+def test_without_pango_the_pdf_address_answers_a_german_503(client, pdf_release, monkeypatch):
+    def missing():
+        raise documents.PdfUnavailable("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(documents, "weasyprint", missing)
+    response = client.get(pdf_release.get_pdf_url())
+    assert response.status_code == 503
+    assert "Das PDF ist gerade nicht verfügbar" in response.content.decode()
+    # The release page itself is unaffected.
+    assert client.get(pdf_release.get_absolute_url()).status_code == 200
+
+
+def test_stored_pdf_is_served_without_building_it_again(client, pdf_release, monkeypatch):
+    get_pdf(client, pdf_release.get_pdf_url())
+
+    def no_build(html):
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(documents, "render_pdf", no_build)
+    assert get_pdf(client, pdf_release.get_pdf_url()).metadata.title == "Abschluss in Helmstedt"
