@@ -25,6 +25,7 @@ from contacts.models import PressContact
 from .models import (
     AlertDelivery,
     EmbargoLink,
+    Organisation,
     Partner,
     PressRelease,
     Project,
@@ -54,6 +55,7 @@ reversion.register(ProjectEvent)
 reversion.register(ProjectArea, follow=["events"])
 reversion.register(Project, exclude=["subscriptions"], follow=["partner_roles", "areas"])
 reversion.register(Partner)
+reversion.register(Organisation)
 
 
 class ReleaseImageInline(admin.StackedInline):
@@ -421,4 +423,21 @@ class AlertDeliveryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(VersionAdmin):
+    """The one profile of the organisation: the boilerplate under every release and the facts of
+    the fact sheet. There is one; it cannot be deleted."""
+
+    fieldsets = [
+        ("Unter jeder Pressemitteilung", {"fields": ["name", "about_title", "about"]}),
+        ("Steckbrief", {"fields": ["founded", "management", "region", "address"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return not Organisation.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import zipfile
 
 import pypdf
 import pytest
@@ -11,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from releases import documents
-from releases.models import EmbargoLink, PressRelease
+from releases.models import EmbargoLink, Organisation, PressRelease
 
-from .conftest import assert_german_404
+from .conftest import assert_german_404, page
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +286,68 @@ def test_stored_pdf_is_served_without_building_it_again(client, pdf_release, mon
 
     monkeypatch.setattr(documents, "render_pdf", no_build)
     assert get_pdf(client, pdf_release.get_pdf_url()).metadata.title == "Abschluss in Helmstedt"
+
+
+# --- Boilerplate and shareholders line -------------------------------------------------------
+
+
+@pytest.fixture
+def organisation(make_partner):
+    make_partner(name="Stadt Wolfsburg", is_shareholder=True)
+    make_partner(name="Öffentliche Versicherung Braunschweig", is_shareholder=True)
+    make_partner(name="Arbeitgeberverband Region Braunschweig e.V.", is_shareholder=True)
+    make_partner(name="Ein Verein, der kein Gesellschafter ist")
+    return Organisation.objects.create(about="Die Gesellschaft der Region für Fachkräfte.")
+
+
+SHAREHOLDERS = (
+    "Arbeitgeberverband Region Braunschweig e.V., Öffentliche Versicherung Braunschweig "
+    "und Stadt Wolfsburg"
+)
+
+
+def test_shareholders_line_lists_the_shareholders_in_german_order(organisation):
+    assert organisation.shareholders_line() == SHAREHOLDERS
+
+
+def test_there_is_one_organisation_profile(organisation):
+    again = Organisation(about="Ein zweiter Text")
+    again.save()
+    assert Organisation.objects.count() == 1
+    assert Organisation.objects.current().about == "Ein zweiter Text"
+
+
+def test_boilerplate_and_shareholders_stand_under_the_release_page(
+    client, organisation, pdf_release
+):
+    html = page(client, pdf_release.get_absolute_url())
+    assert "Über die Allianz für die Region</h2>" in html
+    assert "Die Gesellschaft der Region für Fachkräfte." in html
+    assert f"Gesellschafter der Allianz für die Region GmbH:</strong> {SHAREHOLDERS}" in html
+    assert "kein Gesellschafter" not in html
+
+
+def test_boilerplate_and_shareholders_stand_at_the_end_of_the_pdf(
+    client, organisation, pdf_release
+):
+    reader = get_pdf(client, pdf_release.get_pdf_url())
+    last = " ".join(reader.pages[-1].extract_text().split())
+    assert "Über die Allianz für die Region" in last
+    assert "Die Gesellschaft der Region für Fachkräfte." in last
+    assert f"Gesellschafter der Allianz für die Region GmbH: {SHAREHOLDERS}" in last
+
+
+def test_boilerplate_and_shareholders_are_in_the_press_kit_text(client, organisation, pdf_release):
+    response = client.get(pdf_release.get_press_kit_url())
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    text = archive.read("pressemitteilung.txt").decode()
+    assert "Die Gesellschaft der Region für Fachkräfte." in text
+    assert f"Gesellschafter der Allianz für die Region GmbH: {SHAREHOLDERS}" in text
+
+
+def test_a_new_shareholder_gives_a_new_pdf_version(organisation, pdf_release, make_partner):
+    first = documents.stored_pdf(pdf_release)
+    make_partner(name="Stadt Salzgitter", is_shareholder=True)
+    second = documents.stored_pdf(pdf_release)
+    assert second != first
+    assert "Stadt Salzgitter" in pdf_text(read_pdf(stored_bytes(second)))

@@ -12,6 +12,7 @@ from .base import (
     validate_image_size,
     validate_logo_size,
 )
+from .documents import Organisation, OrganisationQuerySet
 from .embargo import EmbargoLink, EmbargoLinkQuerySet, default_link_expiry
 from .media import ReleaseAttachment, ReleaseImage
 from .partners import LOGO_EXTENSIONS, Partner, PartnerKind
@@ -27,6 +28,8 @@ __all__ = [
     "EmbargoLink",
     "EmbargoLinkQuerySet",
     "NamedModel",
+    "Organisation",
+    "OrganisationQuerySet",
     "Partner",
     "PartnerKind",
     "PressRelease",
