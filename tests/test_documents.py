@@ -351,3 +351,21 @@ def test_a_new_shareholder_gives_a_new_pdf_version(organisation, pdf_release, ma
     second = documents.stored_pdf(pdf_release)
     assert second != first
     assert "Stadt Salzgitter" in pdf_text(read_pdf(stored_bytes(second)))
+
+
+def test_press_kit_holds_the_stored_pdf_of_this_version(client, pdf_release):
+    name = documents.stored_pdf(pdf_release)
+    response = client.get(pdf_release.get_press_kit_url())
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert archive.read("pressemitteilung.pdf") == stored_bytes(name)
+
+
+def test_press_kit_without_pango_holds_the_rest(client, pdf_release, monkeypatch):
+    def missing():
+        raise documents.PdfUnavailable("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(documents, "weasyprint", missing)
+    response = client.get(pdf_release.get_press_kit_url())
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert "pressemitteilung.pdf" not in archive.namelist()
+    assert "pressemitteilung.txt" in archive.namelist()
