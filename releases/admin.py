@@ -441,3 +441,36 @@ class OrganisationAdmin(VersionAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RightsEndingFilter(admin.SimpleListFilter):
+    title = "Nutzungsrechte"
+    parameter_name = "rechte"
+
+    def lookups(self, request, model_admin):
+        return [("30", "enden in den nächsten 30 Tagen"), ("abgelaufen", "abgelaufen")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "30":
+            return queryset.rights_ending(days=30)
+        if self.value() == "abgelaufen":
+            return queryset.exclude(pk__in=ReleaseImage.objects.usable().values("pk"))
+        return queryset
+
+
+@admin.register(ReleaseImage)
+class ReleaseImageAdmin(admin.ModelAdmin):
+    """All images with their rights: staff find those whose rights end soon (the images are
+    edited with their release)."""
+
+    list_display = ["__str__", "credit", "release", "rights_until"]
+    list_filter = [RightsEndingFilter]
+    list_select_related = ["release"]
+    search_fields = ["caption", "credit", "release__title"]
+    ordering = ["rights_until", "pk"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

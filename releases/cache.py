@@ -61,7 +61,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
-from .models import PressRelease, ProjectEvent
+from .models import PressRelease, ProjectEvent, ReleaseImage
 
 logger = logging.getLogger(__name__)
 
@@ -258,7 +258,10 @@ def next_change():
         .filter(moment__gte=now)
         .aggregate(first=Min("moment"))["first"]
     )
-    return min((moment for moment in [release, event] if moment), default=None)
+    # An image's rights end (ReleaseImageQuerySet.usable): it leaves the pages at that moment.
+    rights = ReleaseImage.objects.filter(rights_until__gt=now).aggregate(first=Min("rights_until"))
+    moments = [release, event, rights["first"]]
+    return min((moment for moment in moments if moment), default=None)
 
 
 def next_change_after(now, generation):

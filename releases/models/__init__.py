@@ -14,7 +14,7 @@ from .base import (
 )
 from .documents import Organisation, OrganisationQuerySet
 from .embargo import EmbargoLink, EmbargoLinkQuerySet, default_link_expiry
-from .media import ReleaseAttachment, ReleaseImage
+from .media import ReleaseAttachment, ReleaseImage, ReleaseImageQuerySet
 from .partners import LOGO_EXTENSIONS, Partner, PartnerKind
 from .projects import Project, ProjectArea, ProjectEvent, ProjectPartner, ProjectQuerySet
 from .release import SEARCHABLE_FIELDS, PressRelease, PressReleaseQuerySet, Topic, dateline_places
@@ -41,6 +41,7 @@ __all__ = [
     "ProjectQuerySet",
     "ReleaseAttachment",
     "ReleaseImage",
+    "ReleaseImageQuerySet",
     "Topic",
     "dateline_places",
     "default_link_expiry",

@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from ..documents import PdfUnavailable, pdf_filename, stored_pdf
 from .downloads import releases_visible_to
 from .embargo import embargo_view
-from .release import public_projects
+from .release import public_projects, usable_images
 
 
 def pdf_relations():
     """What the PDF shows besides the text (templates/releases/pdf/release.html)."""
-    return ["images", public_projects()]
+    return [usable_images(), public_projects()]
 
 
 def pdf_response(request, release):
