@@ -8,6 +8,7 @@ import pypdf
 import pytest
 import time_machine
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -369,3 +370,17 @@ def test_press_kit_without_pango_holds_the_rest(client, pdf_release, monkeypatch
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert "pressemitteilung.pdf" not in archive.namelist()
     assert "pressemitteilung.txt" in archive.namelist()
+
+
+def test_pdf_of_the_2022_demo_release_has_two_pages_and_the_shareholders_line(client):
+    call_command("load_demo", stdout=io.StringIO())
+    release = PressRelease.objects.get(
+        slug="betriebsnachbarschaften-abschluss-im-landkreis-helmstedt"
+    )
+    reader = get_pdf(client, release.get_pdf_url())
+    assert len(reader.pages) == 2
+    assert "Seite 1 von 2" in reader.pages[0].extract_text()
+    assert reader.trailer["/Root"]["/Lang"] == "de"
+    last = " ".join(reader.pages[-1].extract_text().split())
+    assert "Gesellschafter der Allianz für die Region GmbH:" in last
+    assert "Stadt Wolfsburg" in last
