@@ -198,6 +198,7 @@ def real_values(world):
         "releases:attachment": in_release,
         "releases:image": {**day, "pk": release.images.get().pk},
         "releases:press_kit": day,
+        "releases:pdf": day,
         "releases:preview": {"pk": world["draft"].pk},  # staff only: the login page answers
         "releases:feed": {},
         "releases:topic_feed": {"slug": world["topic"].slug},
@@ -209,6 +210,7 @@ def real_values(world):
             "pk": link.release.attachments.get().pk,
         },
         "releases:embargo_press_kit": {"token": link.token},
+        "releases:embargo_pdf": {"token": link.token},
         "releases:subscribe": {},
         "releases:subscribe_sent": {},
         "releases:subscribe_confirm": {

@@ -469,9 +469,9 @@ def test_page_is_kept_no_longer_than_page_cache_seconds(
     with django_assert_num_queries(0):
         page(visitor, "/presse/")
     time_machine.move_to(now + datetime.timedelta(seconds=60))
-    # Built again: the archive's seven queries and the two that bound the new copy's lifetime
-    # (the next embargo to end, the next event to pass).
-    with django_assert_num_queries(9):
+    # Built again: the archive's seven queries and the three that bound the new copy's lifetime
+    # (the next embargo to end, the next event to pass, the next image whose rights end).
+    with django_assert_num_queries(10):
         page(visitor, "/presse/")
 
 

@@ -12,8 +12,9 @@ from .base import (
     validate_image_size,
     validate_logo_size,
 )
+from .documents import Organisation, OrganisationQuerySet
 from .embargo import EmbargoLink, EmbargoLinkQuerySet, default_link_expiry
-from .media import ReleaseAttachment, ReleaseImage
+from .media import ReleaseAttachment, ReleaseImage, ReleaseImageQuerySet
 from .partners import LOGO_EXTENSIONS, Partner, PartnerKind
 from .projects import (
     Project,
@@ -42,6 +43,8 @@ __all__ = [
     "EmbargoLink",
     "EmbargoLinkQuerySet",
     "NamedModel",
+    "Organisation",
+    "OrganisationQuerySet",
     "Partner",
     "PartnerKind",
     "PressRelease",
@@ -55,6 +58,7 @@ __all__ = [
     "ProjectStatus",
     "ReleaseAttachment",
     "ReleaseImage",
+    "ReleaseImageQuerySet",
     "ReleaseStatus",
     "Topic",
     "dateline_places",

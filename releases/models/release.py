@@ -378,6 +378,9 @@ class PressRelease(models.Model):
     def get_press_kit_url(self):
         return reverse("releases:press_kit", kwargs=self.url_kwargs())
 
+    def get_pdf_url(self):
+        return reverse("releases:pdf", kwargs=self.url_kwargs())
+
     def alert_recipients(self):
         """Subscribers to mail about this release: those who chose one of its topics or projects,
         and those who chose nothing (= everything). Only who had subscribed when it went public."""

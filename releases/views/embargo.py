@@ -48,7 +48,7 @@ def embargo_detail(request, link):
 
 @embargo_view
 def embargo_image(request, link, pk):
-    return image_response(get_object_or_404(link.release.images, pk=pk))
+    return image_response(get_object_or_404(link.release.images.usable(), pk=pk))
 
 
 @embargo_view
