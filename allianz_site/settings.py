@@ -206,7 +206,7 @@ CKEDITOR_5_CONFIGS = {
     }
 }
 CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
-# Uploads from the editor go through releases.views.editor_image_upload (checked, metadata removed).
+# Uploads from the editor go through allianz_site.views.editor_image_upload (checked, metadata removed).
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "editor_image_upload"
 CKEDITOR_5_FILE_STORAGE = "releases.storage.EditorUploadStorage"
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png", "webp"]

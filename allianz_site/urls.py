@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.flatpages import views as flatpages
 from django.urls import include, path
 
-from releases.views import editor_image_upload, robots_txt, sitemap_index, sitemap_section
+from .views import editor_image_upload, robots_txt, sitemap_index, sitemap_section
 
 admin.site.site_header = "Allianz für die Region – Pressebereich"
 admin.site.site_title = "Pressebereich"

@@ -21,7 +21,7 @@ from .models import Partner, PressRelease, Project
 
 
 class RequestSitemap(Sitemap):
-    """A sitemap for one request (see releases.views.sitemap): its addresses carry the request's
+    """A sitemap for one request (see allianz_site.views.sitemap_index): its addresses carry the request's
     host, not the sites framework's domain (which serves only the flatpages)."""
 
     def __init__(self, request):

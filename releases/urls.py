@@ -1,48 +1,51 @@
 from django.urls import path, register_converter
 from django.views.generic import TemplateView
 
-from . import feeds, views
+from . import feeds
 from .converters import FourDigitYearConverter, TwoDigitConverter
+from .views import archive, directory, downloads, embargo, release, subscriptions
 
 register_converter(FourDigitYearConverter, "yyyy")
 register_converter(TwoDigitConverter, "mm")
 
 app_name = "releases"
 
-release = "presse/<yyyy:year>/<mm:month>/<mm:day>/<slug:slug>/"
+release_path = "presse/<yyyy:year>/<mm:month>/<mm:day>/<slug:slug>/"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("presse/", views.ReleaseArchiveView.as_view(), name="archive"),
-    path("presse/<yyyy:year>/", views.ReleaseArchiveView.as_view(), name="archive_year"),
+    path("", archive.HomeView.as_view(), name="home"),
+    path("presse/", archive.ReleaseArchiveView.as_view(), name="archive"),
+    path("presse/<yyyy:year>/", archive.ReleaseArchiveView.as_view(), name="archive_year"),
     path(
         "presse/<yyyy:year>/<mm:month>/",
-        views.ReleaseArchiveView.as_view(),
+        archive.ReleaseArchiveView.as_view(),
         name="archive_month",
     ),
-    path(release, views.ReleaseDetailView.as_view(), name="detail"),
-    path(f"{release}anhang/<int:pk>/", views.attachment_download, name="attachment"),
-    path("presse/vorschau/<int:pk>/", views.ReleasePreviewView.as_view(), name="preview"),
+    path(release_path, release.ReleaseDetailView.as_view(), name="detail"),
+    path(f"{release_path}anhang/<int:pk>/", downloads.attachment_download, name="attachment"),
+    path("presse/vorschau/<int:pk>/", release.ReleasePreviewView.as_view(), name="preview"),
     path("presse/feed/", feeds.ReleaseFeed.as_view(), name="feed"),
     path("presse/feed/thema/<slug:slug>/", feeds.TopicReleaseFeed.as_view(), name="topic_feed"),
     path(
         "presse/feed/projekt/<slug:slug>/", feeds.ProjectReleaseFeed.as_view(), name="project_feed"
     ),
-    path(f"{release}bild/<int:pk>/", views.image_download, name="image"),
-    path(f"{release}pressepaket.zip", views.press_kit, name="press_kit"),
-    path("presse/sperrfrist/<str:token>/", views.embargo_detail, name="embargo"),
-    path("presse/sperrfrist/<str:token>/bild/<int:pk>/", views.embargo_image, name="embargo_image"),
+    path(f"{release_path}bild/<int:pk>/", downloads.image_download, name="image"),
+    path(f"{release_path}pressepaket.zip", downloads.press_kit, name="press_kit"),
+    path("presse/sperrfrist/<str:token>/", embargo.embargo_detail, name="embargo"),
+    path(
+        "presse/sperrfrist/<str:token>/bild/<int:pk>/", embargo.embargo_image, name="embargo_image"
+    ),
     path(
         "presse/sperrfrist/<str:token>/anhang/<int:pk>/",
-        views.embargo_attachment,
+        embargo.embargo_attachment,
         name="embargo_attachment",
     ),
     path(
         "presse/sperrfrist/<str:token>/pressepaket.zip",
-        views.embargo_press_kit,
+        embargo.embargo_press_kit,
         name="embargo_press_kit",
     ),
-    path("presse/abonnieren/", views.SubscribeView.as_view(), name="subscribe"),
+    path("presse/abonnieren/", subscriptions.SubscribeView.as_view(), name="subscribe"),
     path(
         "presse/abonnieren/gesendet/",
         TemplateView.as_view(template_name="releases/subscribe_sent.html"),
@@ -50,16 +53,20 @@ urlpatterns = [
     ),
     path(
         "presse/abonnieren/bestaetigen/<str:token>/",
-        views.ConfirmSubscriptionView.as_view(),
+        subscriptions.ConfirmSubscriptionView.as_view(),
         name="subscribe_confirm",
     ),
-    path("presse/abbestellen/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
+    path(
+        "presse/abbestellen/<str:token>/",
+        subscriptions.UnsubscribeView.as_view(),
+        name="unsubscribe",
+    ),
 ]
 
 urlpatterns += [
-    path("projekte/", views.ProjectListView.as_view(), name="projects"),
-    path("projekte/<slug:slug>/", views.ProjectDetailView.as_view(), name="project"),
-    path("projekte/<slug:slug>/termine/<int:pk>.ics", views.event_ics, name="event_ics"),
-    path("gesellschafter/", views.ShareholderListView.as_view(), name="shareholders"),
-    path("partner/<slug:slug>/", views.PartnerDetailView.as_view(), name="partner"),
+    path("projekte/", directory.ProjectListView.as_view(), name="projects"),
+    path("projekte/<slug:slug>/", directory.ProjectDetailView.as_view(), name="project"),
+    path("projekte/<slug:slug>/termine/<int:pk>.ics", directory.event_ics, name="event_ics"),
+    path("gesellschafter/", directory.ShareholderListView.as_view(), name="shareholders"),
+    path("partner/<slug:slug>/", directory.PartnerDetailView.as_view(), name="partner"),
 ]

@@ -121,7 +121,7 @@ def test_renditions_are_made_once_not_on_every_request_or_edit(client, make_rele
     def fail(field_file):
         raise AssertionError("renditions made again")
 
-    monkeypatch.setattr("releases.models.make_renditions", fail)
+    monkeypatch.setattr("releases.models.media.make_renditions", fail)
     assert client.get(release.get_absolute_url()).status_code == 200
     image.caption = "Neue Bildunterschrift"
     image.save()

@@ -27,7 +27,7 @@ def test_database_outage_gives_a_friendly_503_with_retry_after(visitor, monkeypa
     def unavailable():
         raise error("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("releases.views.public_releases", unavailable)
+    monkeypatch.setattr("releases.views.archive.public_releases", unavailable)
     response = visitor.get("/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -53,7 +53,7 @@ def test_other_errors_are_still_a_500(visitor, monkeypatch, db):
     def broken():
         raise ValueError("a bug")
 
-    monkeypatch.setattr("releases.views.public_releases", broken)
+    monkeypatch.setattr("releases.views.archive.public_releases", broken)
     response = visitor.get("/")
     assert response.status_code == 500
     assert "Ein technischer Fehler ist aufgetreten" in response.content.decode()

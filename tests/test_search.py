@@ -10,7 +10,7 @@ from django.utils import timezone
 from releases import search as search_module
 from releases.models import PressRelease, ProjectEvent
 from releases.search import index_scans
-from releases.views import ReleaseArchiveView
+from releases.views.archive import ReleaseArchiveView
 
 from .conftest import titles
 

@@ -1,0 +1,48 @@
+"""The news archive's models, one file per subject; every name is re-exported here, so
+`from releases.models import PressRelease` and the paths that migrations name keep working."""
+
+from ..sessions import LoginSession  # noqa: F401  (the session model, see SESSION_ENGINE)
+from .alerts import AlertDelivery
+from .base import (
+    ATTACHMENT_EXTENSIONS,
+    IMAGE_EXTENSIONS,
+    NamedModel,
+    upload_path,
+    validate_attachment_size,
+    validate_image_size,
+    validate_logo_size,
+)
+from .embargo import EmbargoLink, EmbargoLinkQuerySet, default_link_expiry
+from .media import ReleaseAttachment, ReleaseImage
+from .partners import LOGO_EXTENSIONS, Partner, PartnerKind
+from .projects import Project, ProjectArea, ProjectEvent, ProjectPartner, ProjectQuerySet
+from .release import SEARCHABLE_FIELDS, PressRelease, PressReleaseQuerySet, Topic, dateline_places
+
+__all__ = [
+    "ATTACHMENT_EXTENSIONS",
+    "IMAGE_EXTENSIONS",
+    "LOGO_EXTENSIONS",
+    "SEARCHABLE_FIELDS",
+    "AlertDelivery",
+    "EmbargoLink",
+    "EmbargoLinkQuerySet",
+    "NamedModel",
+    "Partner",
+    "PartnerKind",
+    "PressRelease",
+    "PressReleaseQuerySet",
+    "Project",
+    "ProjectArea",
+    "ProjectEvent",
+    "ProjectPartner",
+    "ProjectQuerySet",
+    "ReleaseAttachment",
+    "ReleaseImage",
+    "Topic",
+    "dateline_places",
+    "default_link_expiry",
+    "upload_path",
+    "validate_attachment_size",
+    "validate_image_size",
+    "validate_logo_size",
+]

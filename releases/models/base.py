@@ -1,0 +1,53 @@
+import uuid
+from pathlib import PurePath
+
+from django.db import models
+
+from allianz_site.uploads import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_IMAGE_BYTES,
+    MAX_LOGO_BYTES,
+    MaxFileSize,
+)
+
+from ..slugs import unique_slug
+
+IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+
+
+ATTACHMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "zip"]
+
+
+def upload_path(instance, filename):
+    """Each upload gets its own unguessable folder: the file of a release under embargo cannot be
+    found by guessing its name, and two uploads with the same name never overwrite each other."""
+    return f"presse/{uuid.uuid4().hex}/{PurePath(filename).name}"
+
+
+# Only migrations 0001 to 0008 name these three; the fields use MaxFileSize since migration 0012.
+def validate_image_size(file):
+    MaxFileSize(MAX_IMAGE_BYTES)(file)
+
+
+def validate_attachment_size(file):
+    MaxFileSize(MAX_ATTACHMENT_BYTES)(file)
+
+
+def validate_logo_size(file):
+    MaxFileSize(MAX_LOGO_BYTES)(file)
+
+
+class NamedModel(models.Model):
+    """A model with a `name` and a `slug` for its address, made from the name at the first save
+    (and kept afterwards, so that addresses stay valid)."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)

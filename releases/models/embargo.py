@@ -1,0 +1,91 @@
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from .release import PressRelease
+
+
+def default_link_expiry():
+    return timezone.now() + datetime.timedelta(days=14)
+
+
+class EmbargoLinkQuerySet(models.QuerySet):
+    def valid(self):
+        """Not revoked, not expired, and the release is still meant to be published."""
+        return self.filter(
+            revoked=False,
+            expires_at__gt=timezone.now(),
+            release__status=PressRelease.Status.PUBLISHED,
+        )
+
+
+class EmbargoLink(models.Model):
+    """A secret address at which journalists read a release before its embargo ends.
+
+    The address carries a token signed with the SECRET_KEY (django.core.signing) that names this
+    link and its release: it cannot be guessed or altered, and it opens only this release. Ticking
+    "Widerrufen", passing "Gültig bis" or setting the release back to draft closes it again.
+    """
+
+    SALT = "releases.embargo-link"
+
+    release = models.ForeignKey(
+        PressRelease,
+        on_delete=models.CASCADE,
+        related_name="embargo_links",
+        verbose_name="Mitteilung",
+    )
+    recipient = models.CharField(
+        "Für",
+        max_length=200,
+        blank=True,
+        help_text="Wer den Link bekommt, z. B. „Verteiler Tageszeitungen“; nur zur Übersicht.",
+    )
+    expires_at = models.DateTimeField(
+        "Gültig bis",
+        default=default_link_expiry,
+        help_text="Danach öffnet der Link nichts mehr. Nach dem Ende der Sperrfrist führt er "
+        "ohnehin zur öffentlichen Seite.",
+    )
+    revoked = models.BooleanField(
+        "Widerrufen", default=False, help_text="Ein widerrufener Link öffnet nichts mehr."
+    )
+    created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
+
+    objects = EmbargoLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "Sperrfrist-Link"
+        verbose_name_plural = "Sperrfrist-Links"
+
+    def __str__(self):
+        return f"Sperrfrist-Link {self.recipient}".strip()
+
+    def get_absolute_url(self):
+        return reverse("releases:embargo", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+        return signing.Signer(salt=self.SALT).sign_object([self.pk, self.release_id])
+
+    @classmethod
+    def from_token(cls, token):
+        """The valid link (with its release) that `token` names, or None."""
+        try:
+            link_pk, release_pk = signing.Signer(salt=cls.SALT).unsign_object(token)
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+        return (
+            cls.objects.valid()
+            .select_related("release")
+            .filter(pk=link_pk, release_id=release_pk)
+            .first()
+        )
+
+    def full_url(self):
+        return f"{settings.SITE_URL}{self.get_absolute_url()}"

@@ -1,0 +1,163 @@
+import hashlib
+import logging
+import smtplib
+
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import FormView, TemplateView
+
+from allianz_site.clients import client_address
+from contacts.models import Subscription
+
+from ..forms import SubscriptionForm
+from ..models import (
+    Project,
+    Topic,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# E-mail alerts: subscribe (double opt-in), confirm, unsubscribe. The subscription itself lives in
+# the contacts app; these pages are here because a subscription is about topics and projects.
+
+SUBSCRIBE_LIMIT_PER_CLIENT = (10, 60 * 60)  # requests per hour from one address or IPv6 /64
+
+
+SUBSCRIBE_LIMIT_PER_ADDRESS = (3, 24 * 60 * 60)  # confirmation mails per day to one address
+
+
+def over_limit(key, limit, seconds):
+    """Count a request under `key` (Django's cache: Redis in production) and tell whether it
+    goes beyond `limit` within a window of `seconds`."""
+    cache.add(key, 0, seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between add and incr
+        cache.set(key, 1, seconds)
+        count = 1
+    return count > limit
+
+
+def subscription_problem(request, problem, status):
+    response = render(
+        request, "releases/subscription_problem.html", {"problem": problem}, status=status
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+class SubscribeView(FormView):
+    template_name = "releases/subscribe.html"
+    form_class = SubscriptionForm
+
+    def form_valid(self, form):
+        if over_limit(f"alerts:client:{client_address(self.request)}", *SUBSCRIBE_LIMIT_PER_CLIENT):
+            return subscription_problem(self.request, "too_many", status=429)
+        email = Subscription.normalize(form.cleaned_data["email"])
+        topics, projects = form.cleaned_data["topics"], form.cleaned_data["projects"]
+        # Whether the address is new, already subscribed or was asked too often: the answer is
+        # the same, so nobody learns through this form who subscribes.
+        address_key = "alerts:address:" + hashlib.sha256(email.encode()).hexdigest()
+        if not over_limit(address_key, *SUBSCRIBE_LIMIT_PER_ADDRESS):
+            token = Subscription.confirmation_token(
+                email, topics=[t.slug for t in topics], projects=[p.slug for p in projects]
+            )
+            context = {
+                "confirm_url": self.request.build_absolute_uri(
+                    reverse("releases:subscribe_confirm", args=[token])
+                ),
+                "topics": [topic.name for topic in topics],
+                "projects": [project.name for project in projects],
+            }
+            try:
+                send_mail(
+                    render_to_string("releases/mail/confirm_subject.txt").strip(),
+                    render_to_string("releases/mail/confirm.txt", context),
+                    None,
+                    [email],
+                )
+            except (smtplib.SMTPException, OSError):
+                logger.exception("Bestätigungsmail konnte nicht versendet werden.")
+                return subscription_problem(self.request, "mail", status=503)
+        return redirect("releases:subscribe_sent")
+
+
+@method_decorator(never_cache, name="dispatch")
+class ConfirmSubscriptionView(TemplateView):
+    """GET shows what will be subscribed; only the button (POST) subscribes, so that a mail
+    scanner opening the link does not give consent on the reader's behalf."""
+
+    template_name = "releases/subscribe_confirm.html"
+
+    def dispatch(self, request, token):
+        self.wish = Subscription.read_confirmation_token(token)
+        if self.wish is None:
+            return subscription_problem(request, "confirm_link", status=400)
+        self.topics = list(Topic.objects.filter(slug__in=self.wish.get("topics", [])))
+        self.projects = list(
+            Project.objects.public().filter(slug__in=self.wish.get("projects", []))
+        )
+        chosen = self.wish.get("topics") or self.wish.get("projects")
+        if chosen and not (self.topics or self.projects):
+            return subscription_problem(request, "topics_gone", status=400)
+        response = super().dispatch(request, token=token)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        # The token never goes to another site; but not "no-referrer": with it, browsers send
+        # "Origin: null" with the form's POST and Django's CSRF check refuses the confirmation.
+        response["Referrer-Policy"] = "same-origin"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            email=self.wish["email"],
+            topics=[topic.name for topic in self.topics],
+            projects=[project.name for project in self.projects],
+            **kwargs,
+        )
+
+    def post(self, request, token):
+        subscription, _created = Subscription.objects.update_or_create(
+            email=self.wish["email"], defaults={"confirmed_at": timezone.now()}
+        )
+        subscription.topics.set(self.topics)
+        subscription.projects.set(self.projects)
+        return self.render_to_response(
+            self.get_context_data(done=True, unsubscribe_token=subscription.unsubscribe_token)
+        )
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class UnsubscribeView(TemplateView):
+    """GET asks, POST deletes the address with everything about it. The POST needs no CSRF
+    token: the signed token in the address is the proof, and mail programs send the RFC 8058
+    one-click POST (List-Unsubscribe-Post) without one."""
+
+    template_name = "releases/unsubscribe.html"
+
+    def dispatch(self, request, token):
+        pk = Subscription.pk_from_unsubscribe_token(token)
+        if pk is None:
+            return subscription_problem(request, "unsubscribe_link", status=400)
+        # Gone already (a second click): the same "unsubscribed" answer, nothing to delete.
+        self.subscription = Subscription.objects.filter(pk=pk).first()
+        response = super().dispatch(request, token=token)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subscription=self.subscription, **kwargs)
+
+    def post(self, request, token):
+        email = self.subscription.email if self.subscription else ""
+        if self.subscription:
+            self.subscription.delete()
+        return self.render_to_response(self.get_context_data(done=True, email=email))
