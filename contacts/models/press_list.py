@@ -204,15 +204,20 @@ class Suppression(models.Model):
     def __str__(self):
         return self.email
 
+    def save(self, *args, **kwargs):
+        """An opt-out deletes everything else the press list knows of the address."""
+        self.email = normalize_email(self.email)
+        super().save(*args, **kwargs)
+        if self.reason == self.Reason.OPTED_OUT:
+            Journalist.objects.filter(email=self.email).delete()
+
     @classmethod
     def opt_out(cls, email):
-        """The address wants no more mail: on the Sperrliste at once, and everything else about
-        it on the press list is deleted."""
-        email = normalize_email(email)
+        """The address wants no more mail: on the Sperrliste at once (an "unzustellbar" becomes
+        an opt-out)."""
         cls.objects.update_or_create(
-            email=email, defaults={"reason": cls.Reason.OPTED_OUT, "detail": ""}
+            email=normalize_email(email), defaults={"reason": cls.Reason.OPTED_OUT, "detail": ""}
         )
-        Journalist.objects.filter(email=email).delete()
 
     @classmethod
     def undeliverable(cls, email, detail):
