@@ -205,11 +205,15 @@ class Suppression(models.Model):
         return self.email
 
     def save(self, *args, **kwargs):
-        """An opt-out deletes everything else the press list knows of the address."""
+        """An opt-out deletes everything else the press list knows of the address, and its
+        subscription to the alerts."""
         self.email = normalize_email(self.email)
         super().save(*args, **kwargs)
         if self.reason == self.Reason.OPTED_OUT:
+            from .press_contacts import Subscription  # the module imports this one
+
             Journalist.objects.filter(email=self.email).delete()
+            Subscription.objects.filter(email=self.email).delete()
 
     @classmethod
     def opt_out(cls, email):

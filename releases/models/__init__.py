@@ -13,6 +13,7 @@ from .base import (
     validate_logo_size,
 )
 from .embargo import EmbargoLink, EmbargoLinkQuerySet, default_link_expiry
+from .mailing import Mailing, MailingDelivery
 from .media import ReleaseAttachment, ReleaseImage
 from .partners import LOGO_EXTENSIONS, Partner, PartnerKind
 from .projects import Project, ProjectArea, ProjectEvent, ProjectPartner, ProjectQuerySet
@@ -26,6 +27,8 @@ __all__ = [
     "AlertDelivery",
     "EmbargoLink",
     "EmbargoLinkQuerySet",
+    "Mailing",
+    "MailingDelivery",
     "NamedModel",
     "Partner",
     "PartnerKind",

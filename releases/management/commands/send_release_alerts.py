@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from releases.models import AlertDelivery, PressRelease
+from releases.models import AlertDelivery, MailingDelivery, PressRelease
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,14 @@ class Command(BaseCommand):
 
     def note_deliveries(self, release):
         """One delivery row per matching subscriber; repeating this adds nothing twice."""
-        new = release.alert_recipients().exclude(alert_deliveries__release=release)
+        new = (
+            release.alert_recipients()
+            .exclude(alert_deliveries__release=release)
+            # who got it from a mailing to the press list does not get it twice
+            .exclude(
+                email__in=MailingDelivery.objects.filter(mailing__release=release).values("email")
+            )
+        )
         AlertDelivery.objects.bulk_create(
             [AlertDelivery(release=release, subscription=subscription) for subscription in new],
             ignore_conflicts=True,
