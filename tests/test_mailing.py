@@ -394,3 +394,19 @@ def test_sending_the_release_again_needs_a_confirmation(chief, press_list, sched
 
     chief.post(f"/admin/releases/mailing/{again.pk}/senden/", {"confirm_again": "1"})
     assert again.deliveries.count() == 4
+
+
+def test_subscribers_alert_is_the_same_full_text_mail_with_html(settings, make_release):
+    settings.SITE_URL = "https://presse.example.de"
+    release = make_release(title="Für Abonnenten", body="<h2>Zwischentitel</h2><p>Der Text.</p>")
+    Subscription.objects.create(
+        email="leser@example.de", confirmed_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    call_command("send_release_alerts")
+
+    (message,) = mail.outbox
+    html = message.alternatives[0].content
+    assert "Zwischentitel" in message.body and "<h2" in html and "<style" not in html
+    assert "abonniert haben (alle Mitteilungen)" in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert release.get_absolute_url() in message.body
