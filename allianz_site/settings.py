@@ -157,6 +157,12 @@ EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+# Mailings to the press list (send_mailings): at most this many mails a second, so the mail
+# server does not take us for a spammer; a refused address is retried after 1, 2, 4 … minutes.
+MAILING_RATE_PER_SECOND = float(os.environ.get("DJANGO_MAILING_RATE", "5"))
+MAILING_RETRY_SECONDS = 60
+MAILING_MAX_REFUSALS = 3  # answers with 5xx before an address counts as undeliverable
+MAILING_MAX_ATTEMPTS = 8
 EMAIL_TIMEOUT = 20  # seconds: a hanging mail server must not hold a request or an alert run
 
 # The public address of the site, for links that leave a request behind: in alert mails and in

@@ -474,3 +474,6 @@ class ReleaseImageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from .mailing import admin as mailing_admin  # noqa: E402, F401  (registers the mailing admin)

@@ -3,7 +3,16 @@ from django.views.generic import TemplateView
 
 from . import feeds
 from .converters import FourDigitYearConverter, TwoDigitConverter
-from .views import archive, directory, documents, downloads, embargo, release, subscriptions
+from .views import (
+    archive,
+    directory,
+    documents,
+    downloads,
+    embargo,
+    mailing,
+    release,
+    subscriptions,
+)
 
 register_converter(FourDigitYearConverter, "yyyy")
 register_converter(TwoDigitConverter, "mm")
@@ -66,6 +75,11 @@ urlpatterns = [
         "presse/abbestellen/<str:token>/",
         subscriptions.UnsubscribeView.as_view(),
         name="unsubscribe",
+    ),
+    path(
+        "presse/abmelden/<str:token>/",
+        mailing.MailingUnsubscribeView.as_view(),
+        name="mailing_unsubscribe",
     ),
 ]
 

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contacts.models import Subscription
-from releases.models import EmbargoLink
+from releases.models import EmbargoLink, Mailing, MailingDelivery
 
 EXAMPLES_PER_PATTERN = 200
 
@@ -217,6 +217,7 @@ def real_values(world):
             "token": Subscription.confirmation_token("neu@example.org", topics=[])
         },
         "releases:unsubscribe": {"token": world["subscription"].unsubscribe_token},
+        "releases:mailing_unsubscribe": {"token": world["delivery"].unsubscribe_token},
         "releases:projects": {},
         "releases:project": {"slug": project.slug},
         "releases:event_ics": {"slug": project.slug, "pk": world["event"].pk},
@@ -251,6 +252,9 @@ def world(make_release, make_project, make_partner, make_contact, topic):
         "contact": contact,
         "subscription": Subscription.objects.create(
             email="leserin@example.org", confirmed_at=timezone.now()
+        ),
+        "delivery": MailingDelivery.objects.create(
+            mailing=Mailing.objects.create(release=release), email="redaktion@example.org"
         ),
     }
 

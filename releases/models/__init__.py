@@ -14,6 +14,7 @@ from .base import (
 )
 from .documents import Organisation, OrganisationQuerySet
 from .embargo import EmbargoLink, EmbargoLinkQuerySet, default_link_expiry
+from .mailing import Mailing, MailingDelivery
 from .media import ReleaseAttachment, ReleaseImage, ReleaseImageQuerySet
 from .partners import LOGO_EXTENSIONS, Partner, PartnerKind
 from .projects import (
@@ -42,6 +43,8 @@ __all__ = [
     "AlertDelivery",
     "EmbargoLink",
     "EmbargoLinkQuerySet",
+    "Mailing",
+    "MailingDelivery",
     "NamedModel",
     "Organisation",
     "OrganisationQuerySet",

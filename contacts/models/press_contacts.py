@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from allianz_site.uploads import MAX_PHOTO_BYTES, MB, CleanImageField, MaxFileSize
 
+from .press_list import AddressQuerySet
+
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()/\-]*$",
     "Bitte nur Ziffern, Leerzeichen und + ( ) / - verwenden, z. B. „+49 (0)531/1218-154“.",
@@ -173,6 +175,13 @@ class Subscription(models.Model):
         "Einwilligung am",
         help_text="Wann der Bestätigungslink aufgerufen wurde: der Nachweis der Einwilligung.",
     )
+    daily_digest = models.BooleanField(
+        "Tägliche Zusammenfassung",
+        default=False,
+        help_text="Statt einer Mail je Mitteilung eine Mail am Tag mit allen neuen Mitteilungen.",
+    )
+
+    objects = AddressQuerySet.as_manager()
 
     class Meta:
         ordering = ["email"]
