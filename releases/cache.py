@@ -87,9 +87,12 @@ class PageCacheMiddleware:
         if not self.may_use_cache(request):
             return mark_private_if_personal(request, self.get_response(request))
         started = timezone.now()
+        # A Host not in ALLOWED_HOSTS raises DisallowedHost here, before the cache is asked:
+        # a 400 for this request, not a cache outage.
+        address = request.build_absolute_uri()
         try:
             generation = current_generation()
-            key = page_key(generation, request)
+            key = page_key(generation, address)
             cached = caches[PAGES].get(key)
             changes_at = next_change_after(started, generation) if cached is None else None
         except Exception as error:
@@ -219,10 +222,9 @@ def remembered(name, build):
     return value
 
 
-def page_key(generation, request):
+def page_key(generation, address):
     # Scheme and host are part of the address: absolute links (feeds) differ between them.
-    address = request.build_absolute_uri().encode()
-    return f"page:{generation}:{hashlib.sha256(address).hexdigest()}"
+    return f"page:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def current_generation():

@@ -520,6 +520,22 @@ def test_page_with_a_form_is_built_for_each_visitor_and_private(visitor, db):
         assert "private" in cache_control(response) and "public" not in cache_control(response)
 
 
+def test_a_request_for_another_host_is_a_400_and_the_cache_stays_on(
+    visitor, make_release, monkeypatch, caplog, django_assert_num_queries
+):
+    """A forged Host header is that request's problem: it does not switch the page cache off
+    (for RETRY_SECONDS, in this process) as if the cache had failed."""
+    monkeypatch.setattr(PageCacheMiddleware, "cache_down_until", 0.0)
+    make_release(title="Weiter aus dem Cache")
+    page(visitor, "/presse/")
+    stranger = Client(raise_request_exception=False)
+    assert stranger.get("/presse/", headers={"host": "angreifer.example"}).status_code == 400
+    with django_assert_num_queries(0):
+        assert "Weiter aus dem Cache" in page(visitor, "/presse/")
+    assert PageCacheMiddleware.cache_down_until == 0.0
+    assert "Page cache unavailable" not in caplog.text
+
+
 def test_not_found_is_not_cached(visitor, make_release, committed):
     assert visitor.get("/presse/2022/03/28/bald-da/").status_code == 404
     with committed():
