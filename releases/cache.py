@@ -8,18 +8,20 @@ A view that must never be cached says so with Django's own decorator `never_cach
 preview does); every other anonymous page is cached, whichever app adds it.
 
 Invalidation: every page key contains the site's *generation*, a random token in the "shared"
-cache that all processes read. Saving or deleting an object of an app in PAGE_CACHE_APPS, or
-changing its many-to-many links, replaces the token when the transaction commits, and from then
-on no process finds a page built before. (Not earlier: a page built from the old rows meanwhile
+cache that all processes read. Saving or deleting an object of any model, or changing its
+many-to-many links, replaces the token when the transaction commits, and from then on no process
+finds a page built before. (Not earlier: a page built from the old rows meanwhile
 would be stored under the new token.) `QuerySet.update()` and `bulk_create()` send no signals:
 call `invalidate_pages()` after them.
 
 Models that no cached page shows are listed in PAGE_CACHE_IGNORED_MODELS: saving or deleting them,
 or linking them to anything, keeps the cached pages (`shown_on_pages()`). They are journalists'
 subscriptions and the alerts noted for them (a new subscriber must not empty the cache), embargo
-links (their pages are `never_cache`) and staff sessions (a login changes no public page). A model
-is only listed there if no public page shows anything of it; a model that is forgotten there only
-empties the cache more often than needed, never too rarely.
+links (their pages are `never_cache`), and what staff logins and the admin write: accounts,
+sessions, the login log (a stranger's failed logins must not empty the cache either), the
+admin's log and the edit history. A model is only listed there if no public page shows anything
+of it; a model that is forgotten there, or that an app added later brings, only empties the cache
+more often than needed, never too rarely.
 
 Time: a page is kept at most PAGE_CACHE_SECONDS and never past the next moment at which the site
 changes by itself (`next_change()`: a release under embargo becomes public, an event passes).
@@ -275,16 +277,13 @@ def next_change_after(now, generation):
 
 
 def shown_on_pages(model):
-    """Whether a cached page may show rows of `model`: the models of PAGE_CACHE_APPS except
-    PAGE_CACHE_IGNORED_MODELS. A many-to-many link is shown only if both its ends are: the links
-    between topics and subscriptions are on no page."""
+    """Whether a cached page may show rows of `model`: every model, of whichever app, except
+    those in PAGE_CACHE_IGNORED_MODELS. A many-to-many link is shown only if both its ends are:
+    the links between topics and subscriptions are on no page."""
     meta = model._meta
     if meta.auto_created:  # the table of a ManyToManyField: a foreign key to each end
         return all(shown_on_pages(end.related_model) for end in meta.fields if end.many_to_one)
-    return (
-        meta.app_label in settings.PAGE_CACHE_APPS
-        and meta.label not in settings.PAGE_CACHE_IGNORED_MODELS
-    )
+    return meta.label not in settings.PAGE_CACHE_IGNORED_MODELS
 
 
 def content_changed(sender, using=None, **kwargs):

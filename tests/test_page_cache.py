@@ -4,10 +4,14 @@ that ends and every event that passes shows at once. Staff, admin and preview ar
 import datetime
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth import get_user_model
 from django.contrib.flatpages.models import FlatPage
 from django.core.cache import caches
+from django.db import models
+from django.db.models.signals import post_save
 from django.test import Client
+from django.test.utils import isolate_apps
 from django.utils import timezone
 
 from contacts.models import Subscription
@@ -311,8 +315,23 @@ def staff_logged_in_and_out(world):
     staff.logout()
 
 
+def failed_logins(world):
+    """Anybody can fail to log in: the login log (django-axes) must not empty the cache."""
+    stranger = Client()
+    for _ in range(6):
+        response = stranger.post("/admin/login/", {"username": "redaktion", "password": "falsch"})
+        assert response.status_code in (200, 429)
+    assert AccessAttempt.objects.exists() and AccessFailureLog.objects.exists()
+
+
 @pytest.mark.parametrize(
-    "change", [subscribed_and_unsubscribed, embargo_link_made_and_revoked, staff_logged_in_and_out]
+    "change",
+    [
+        subscribed_and_unsubscribed,
+        embargo_link_made_and_revoked,
+        staff_logged_in_and_out,
+        failed_logins,
+    ],
 )
 def test_what_no_page_shows_keeps_every_cached_page(
     visitor, world, committed, django_assert_num_queries, change
@@ -329,6 +348,27 @@ def test_what_no_page_shows_keeps_every_cached_page(
     for url in urls:
         with django_assert_num_queries(0):
             page(visitor, url)
+
+
+@isolate_apps("tests")
+def test_a_model_of_an_app_added_later_invalidates_unless_it_is_listed(db, committed):
+    """Every model empties the cache when saved, deleted or linked, whichever app it belongs to,
+    unless PAGE_CACHE_IGNORED_MODELS says no page shows it: a model that is forgotten there
+    makes the cache emptier, never staler."""
+
+    class Dossier(models.Model):  # of an app that did not exist when the cache was written
+        title = models.CharField(max_length=100)
+
+        class Meta:
+            app_label = "tests"
+
+        def __str__(self):
+            return self.title
+
+    generation = page_cache_module.current_generation()
+    with committed():
+        post_save.send(Dossier, instance=Dossier(pk=1, title="Neu"), created=True, using="default")
+    assert caches["shared"].get(page_cache_module.GENERATION_KEY) != generation
 
 
 def test_unpublished_release_page_answers_404_at_once(visitor, make_release, committed):
