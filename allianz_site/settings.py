@@ -62,6 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # X-Forwarded-For while DJANGO_BEHIND_PROXY is off: an error in the log, a warning in
+    # `check --deploy` (allianz_site/clients.py).
+    "allianz_site.middleware.UntrustedProxyMiddleware",
     "allianz_site.middleware.MalformedBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Security headers on every response, static files and error pages included (docs/security.md).
