@@ -406,6 +406,14 @@ PAGE_CACHE_IGNORED_MODELS = [
     "releases.AlertDelivery",
     # Embargo links: their pages are never cached.
     "releases.EmbargoLink",
+    # The press list and the mailings to it: no public page shows them, and a mailing to
+    # thousands of addresses must not empty the page cache with every delivery.
+    "contacts.MediaOutlet",
+    "contacts.Journalist",
+    "contacts.DistributionList",
+    "contacts.Suppression",
+    "releases.Mailing",
+    "releases.MailingDelivery",
     # Staff accounts and their sessions, the login log (anybody can fail to log in), the admin's
     # log and the edit history (the change itself invalidates).
     "auth.User",

@@ -19,12 +19,14 @@ from django.test import Client
 from django.test.utils import isolate_apps
 from django.utils import timezone
 
-from contacts.models import Subscription
+from contacts.models import DistributionList, Journalist, MediaOutlet, Subscription, Suppression
 from releases import cache as page_cache_module
 from releases.cache import PageCacheMiddleware, check_shared_cache
 from releases.models import (
     AlertDelivery,
     EmbargoLink,
+    Mailing,
+    MailingDelivery,
     PressRelease,
     ProjectEvent,
     ProjectPartner,
@@ -329,6 +331,21 @@ def failed_logins(world):
     assert AccessAttempt.objects.exists() and AccessFailureLog.objects.exists()
 
 
+def press_list_kept_and_mailed(world):
+    """The press list and the mailings to it are on no page: importing a list or sending a
+    release to thousands of addresses must not empty the cache."""
+    outlet = MediaOutlet.objects.create(name="Braunschweiger Zeitung")
+    journalist = Journalist.objects.create(
+        first_name="Jana", last_name="Beispiel", outlet=outlet, email="jana@example.org"
+    )
+    press_list = DistributionList.objects.create(name="Regionale Tageszeitungen")
+    press_list.members.add(journalist)
+    mailing = Mailing.objects.create(release=world["release"])
+    mailing.lists.add(press_list)
+    MailingDelivery.objects.create(mailing=mailing, email=journalist.email)
+    Suppression.opt_out(journalist.email)
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -336,6 +353,7 @@ def failed_logins(world):
         embargo_link_made_and_revoked,
         staff_logged_in_and_out,
         failed_logins,
+        press_list_kept_and_mailed,
     ],
 )
 def test_what_no_page_shows_keeps_every_cached_page(
