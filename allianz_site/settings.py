@@ -1,7 +1,7 @@
 """
 Settings for the Allianz für die Region press site.
 
-One file, driven by environment variables (documented in README.md). Without any variable set and
+One file, driven by environment variables (all listed in docs/deploy.md). Without any variable set and
 with DJANGO_DEBUG=1 it runs locally on SQLite; production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
 and DATABASE_URL.
 """

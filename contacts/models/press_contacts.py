@@ -1,5 +1,6 @@
-# The press contacts and journalists' subscriptions live here (see DESIGN.md).
-# This app imports nothing from `releases`.
+# People and addresses: the press contacts and journalists' subscriptions. This app imports
+# nothing from `releases`, so that it can be read and tested on its own and no import cycle can
+# arise; what a subscription covers is declared there (docs/decisions.md, "Shape of the code").
 import datetime
 import re
 import uuid

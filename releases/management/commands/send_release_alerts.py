@@ -1,5 +1,6 @@
 """
-Mail each newly public release to its subscribers, exactly once. Run it every minute (README):
+Mail each newly public release to its subscribers, exactly once. Run it every minute
+(docs/deploy.md, "Cron"):
 
     * * * * *  cd /srv/presse && .venv/bin/python manage.py send_release_alerts
 
