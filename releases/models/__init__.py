@@ -14,9 +14,16 @@ from .base import (
 )
 from .embargo import EmbargoLink, EmbargoLinkQuerySet, default_link_expiry
 from .media import ReleaseAttachment, ReleaseImage
-from .partners import LOGO_EXTENSIONS, Partner, PartnerKind
+from .partners import LOGO_EXTENSIONS, Partner, PartnerKind, PartnerQuerySet
 from .projects import Project, ProjectArea, ProjectEvent, ProjectPartner, ProjectQuerySet
-from .release import SEARCHABLE_FIELDS, PressRelease, PressReleaseQuerySet, Topic, dateline_places
+from .release import (
+    SEARCHABLE_FIELDS,
+    PressRelease,
+    PressReleaseQuerySet,
+    Topic,
+    TopicQuerySet,
+    dateline_places,
+)
 
 __all__ = [
     "ATTACHMENT_EXTENSIONS",
@@ -29,6 +36,7 @@ __all__ = [
     "NamedModel",
     "Partner",
     "PartnerKind",
+    "PartnerQuerySet",
     "PressRelease",
     "PressReleaseQuerySet",
     "Project",
@@ -39,6 +47,7 @@ __all__ = [
     "ReleaseAttachment",
     "ReleaseImage",
     "Topic",
+    "TopicQuerySet",
     "dateline_places",
     "default_link_expiry",
     "upload_path",

@@ -33,6 +33,24 @@ class PartnerKind(models.TextChoices):
     OTHER = "other", "Sonstige"
 
 
+class PartnerQuerySet(models.QuerySet):
+    def public(self):
+        """The one rule for partners: public once something public refers to it, a public
+        release or a public project, or as a shareholder. A partner made for a release under
+        embargo (the company the news is about) appears at the release's moment."""
+        # The models that refer to partners import this module.
+        from .projects import Project, ProjectPartner
+        from .release import PressRelease
+
+        in_release = PressRelease.objects.published().filter(partners=models.OuterRef("pk"))
+        in_project = ProjectPartner.objects.filter(
+            partner=models.OuterRef("pk"), project__in=Project.objects.public()
+        )
+        return self.filter(
+            models.Q(is_shareholder=True) | models.Exists(in_release) | models.Exists(in_project)
+        )
+
+
 class Partner(NamedModel):
     """An organisation: a shareholder (Gesellschafter), a funder or supporter of a project, or one
     that a release mentions."""
@@ -93,6 +111,8 @@ class Partner(NamedModel):
     updated_at = models.DateTimeField(
         "Geändert am", auto_now=True, help_text="Für die Sitemap (lastmod)."
     )
+
+    objects = PartnerQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]

@@ -19,6 +19,15 @@ from ..slugs import unique_slug
 from .base import NamedModel
 
 
+class TopicQuerySet(models.QuerySet):
+    def public(self):
+        """The one rule for topics: public once a public release has it. A topic made for a
+        release under embargo appears at the release's moment, like the release itself."""
+        return self.filter(
+            models.Exists(PressRelease.objects.published().filter(topics=models.OuterRef("pk")))
+        )
+
+
 class Topic(NamedModel):
     name = models.CharField("Name", max_length=100, unique=True)
     slug = models.SlugField(
@@ -35,6 +44,8 @@ class Topic(NamedModel):
         related_name="topics",
         verbose_name="E-Mail-Abonnements",
     )
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

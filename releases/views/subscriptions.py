@@ -101,7 +101,7 @@ class ConfirmSubscriptionView(TemplateView):
         self.wish = Subscription.read_confirmation_token(token)
         if self.wish is None:
             return subscription_problem(request, "confirm_link", status=400)
-        self.topics = list(Topic.objects.filter(slug__in=self.wish.get("topics", [])))
+        self.topics = list(Topic.objects.public().filter(slug__in=self.wish.get("topics", [])))
         self.projects = list(
             Project.objects.public().filter(slug__in=self.wish.get("projects", []))
         )
