@@ -387,10 +387,13 @@ PAGE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "10"))
 # Saving or deleting anything of these apps invalidates every cached page ...
 PAGE_CACHE_APPS = ["releases", "contacts", "flatpages", "sites"]
 # ... except the models of theirs that no cached page shows (nor their many-to-many links):
-# journalists' subscriptions and the alerts noted for them, embargo links (their pages are never
-# cached) and staff sessions. A new subscriber keeps every cached page.
+# journalists' subscriptions, their open requests and the alerts noted for them, the alert form's
+# counters, embargo links (their pages are never cached) and staff sessions. A new subscriber
+# keeps every cached page; so does every use of the form.
 PAGE_CACHE_IGNORED_MODELS = [
     "contacts.Subscription",
+    "contacts.SubscriptionRequest",
+    "contacts.RateLimitCounter",
     "releases.AlertDelivery",
     "releases.EmbargoLink",
     "releases.LoginSession",
