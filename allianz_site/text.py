@@ -14,18 +14,18 @@ from django.db import models
 
 # Unicode's control characters (C0, DEL, C1) and the two non-characters XML 1.0 forbids as well.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-# Tab, line feed and carriage return: kept in multi-line text, a space in a single line.
-LINE_BREAKS = re.compile(r"[\t\n\r]")
+# Vertical tab and form feed (a page break in text from a PDF) end a line.
+PAGE_BREAKS = re.compile(r"[\x0b\x0c]")
+# Tab, line feed, carriage return and page breaks: a space in a single line.
+LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c]")
 
 
 def remove_control_characters(text, multiline=False):
-    """`text` without control characters. A multi-line text keeps its tabs and line breaks; in a
-    single line each of them becomes a space ("Abschluss in\\nHelmstedt" → "Abschluss in
-    Helmstedt")."""
+    """`text` without control characters. A multi-line text keeps its tabs and line breaks (a
+    page break becomes one); in a single line each of them becomes a space."""
     if not isinstance(text, str):
         return text
-    if not multiline:
-        text = LINE_BREAKS.sub(" ", text)
+    text = PAGE_BREAKS.sub("\n", text) if multiline else LINE_BREAKS.sub(" ", text)
     return CONTROL.sub("", text)
 
 
@@ -61,3 +61,14 @@ class PlainTextField(PlainTextMixin, models.TextField):
 
     multiline = True
     migration_path = "django.db.models.TextField"
+
+
+def remove_stored_control_characters(queryset, single_line=(), multi_line=()):
+    """For data migrations: remove the control characters that text stored before these fields
+    existed may hold. Reads the fields row by row and updates the rows that change."""
+    names = [*single_line, *multi_line]
+    for row in queryset.values("pk", *names).iterator():
+        cleaned = {name: remove_control_characters(row[name], name in multi_line) for name in names}
+        changed = {name: value for name, value in cleaned.items() if value != row[name]}
+        if changed:
+            queryset.filter(pk=row["pk"]).update(**changed)

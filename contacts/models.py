@@ -14,6 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from allianz_site.text import PlainCharField
 from allianz_site.uploads import MAX_PHOTO_BYTES, MB, CleanImageField, MaxFileSize
 
 phone_validator = RegexValidator(
@@ -54,8 +55,8 @@ class PressContactQuerySet(models.QuerySet):
 
 
 class PressContact(models.Model):
-    first_name = models.CharField("Vorname", max_length=100)
-    last_name = models.CharField("Nachname", max_length=100)
+    first_name = PlainCharField("Vorname", max_length=100)
+    last_name = PlainCharField("Nachname", max_length=100)
     slug = models.SlugField(
         "Kurzname",
         max_length=100,
@@ -63,18 +64,18 @@ class PressContact(models.Model):
         help_text="Teil der Adresse der vCard, z. B. „sibille-rosinski“ → "
         "/pressekontakt/sibille-rosinski.vcf",
     )
-    position = models.CharField(
+    position = PlainCharField(
         "Funktion", max_length=150, blank=True, help_text="z. B. „Pressesprecherin“"
     )
-    department = models.CharField(
+    department = PlainCharField(
         "Abteilung", max_length=150, blank=True, help_text="z. B. „Kommunikation“"
     )
-    organisation = models.CharField(
+    organisation = PlainCharField(
         "Organisation", max_length=200, default="Allianz für die Region GmbH"
     )
-    phone = models.CharField("Telefon", max_length=40, blank=True, validators=[phone_validator])
-    fax = models.CharField("Telefax", max_length=40, blank=True, validators=[phone_validator])
-    mobile = models.CharField("Mobil", max_length=40, blank=True, validators=[phone_validator])
+    phone = PlainCharField("Telefon", max_length=40, blank=True, validators=[phone_validator])
+    fax = PlainCharField("Telefax", max_length=40, blank=True, validators=[phone_validator])
+    mobile = PlainCharField("Mobil", max_length=40, blank=True, validators=[phone_validator])
     email = models.EmailField("E-Mail", blank=True)
     photo = CleanImageField(
         "Foto",

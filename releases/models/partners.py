@@ -2,6 +2,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 
+from allianz_site.text import PlainCharField, PlainTextField
 from allianz_site.uploads import (
     MAX_LOGO_BYTES,
     MB,
@@ -75,8 +76,8 @@ class Partner(NamedModel):
         Kind.OTHER: "Weitere",
     }
 
-    name = models.CharField("Name", max_length=200, unique=True)
-    short_name = models.CharField(
+    name = PlainCharField("Name", max_length=200, unique=True)
+    short_name = PlainCharField(
         "Kurzname", max_length=80, blank=True, help_text="z. B. „IHK Braunschweig“"
     )
     slug = models.SlugField(
@@ -104,7 +105,7 @@ class Partner(NamedModel):
     logo_width = models.PositiveIntegerField(null=True, editable=False)
     logo_height = models.PositiveIntegerField(null=True, editable=False)
     website = models.URLField("Website", blank=True)
-    description = models.TextField("Beschreibung", blank=True)
+    description = PlainTextField("Beschreibung", blank=True)
     order = models.PositiveIntegerField(
         "Reihenfolge", default=0, help_text="Kleinere Zahlen stehen weiter oben."
     )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
 
+from allianz_site.text import PlainCharField, PlainTextField
 from contacts.models import PressContact, Subscription
 
 from .. import search
@@ -29,7 +30,7 @@ class TopicQuerySet(models.QuerySet):
 
 
 class Topic(NamedModel):
-    name = models.CharField("Name", max_length=100, unique=True)
+    name = PlainCharField("Name", max_length=100, unique=True)
     slug = models.SlugField(
         "Kurzname",
         max_length=100,
@@ -151,8 +152,8 @@ class PressRelease(models.Model):
         PUBLISHED = "published", "Veröffentlicht"
         WITHDRAWN = "withdrawn", "Zurückgezogen"
 
-    title = models.CharField("Titel", max_length=255)
-    subtitle = models.CharField("Untertitel", max_length=255, blank=True)
+    title = PlainCharField("Titel", max_length=255)
+    subtitle = PlainCharField("Untertitel", max_length=255, blank=True)
     slug = models.SlugField(
         "Kurzname in der Adresse",
         max_length=200,
@@ -161,7 +162,7 @@ class PressRelease(models.Model):
         help_text="Wird beim ersten Speichern aus dem Titel erzeugt (ä → ae, ß → ss) und danach "
         "nicht mehr geändert, damit veröffentlichte Adressen gültig bleiben.",
     )
-    place = models.CharField(
+    place = PlainCharField(
         "Ort in der Ortszeile", max_length=120, help_text="z. B. „Braunschweig/Wolfsburg“"
     )
     release_date = models.DateField(
@@ -169,7 +170,7 @@ class PressRelease(models.Model):
         default=timezone.localdate,
         help_text="Steht in der Ortszeile und in der Adresse der Mitteilung.",
     )
-    lead = models.TextField(
+    lead = PlainTextField(
         "Vorspann", help_text="Der erste Absatz: das Wichtigste in zwei, drei Sätzen."
     )
     body = CKEditor5Field("Text", blank=True)
@@ -216,7 +217,7 @@ class PressRelease(models.Model):
         editable=False,
         help_text="Wird beim Zurückziehen gesetzt; die Adresse antwortet dann mit „410 Gone“.",
     )
-    correction_note = models.CharField(
+    correction_note = PlainCharField(
         "Korrekturhinweis",
         max_length=255,
         blank=True,
