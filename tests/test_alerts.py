@@ -692,6 +692,31 @@ def test_two_runs_at_the_same_time_on_postgresql_send_each_mail_once(make_releas
     assert len(set(SlowBackend.senders)) > 1  # the runs did overlap
 
 
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_on_postgresql_lose_no_count():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs real concurrent connections; the SQLite test database is in memory")
+    errors, start = [], threading.Barrier(4)
+
+    def worker():
+        try:
+            start.wait()
+            for _ in range(10):
+                RateLimitCounter.exceeded("client:192.0.2.1", 1000, 60)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert RateLimitCounter.objects.get().count == 40  # the first four opened one window
+
+
 def test_staff_see_which_alerts_went_out(staff_client, make_release, readers):
     make_release(title="Versandte Meldung")
     run()
