@@ -44,12 +44,11 @@ import logging
 import time
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Min
-from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
 from django.utils.cache import (
@@ -60,8 +59,6 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.http import http_date
-
-from .models import PressRelease, ProjectEvent
 
 logger = logging.getLogger(__name__)
 
@@ -248,17 +245,18 @@ def invalidate_pages():
 
 
 def next_change():
-    """The next moment at which public pages change without anybody saving anything: a release
-    under embargo becomes public, or an event moves from "Nächste Termine" to the past. Whatever
-    else makes a page depend on the clock belongs here too."""
+    """The next moment at which public pages change without anybody saving anything.
+
+    Every model whose public rows change with the clock says when, in a `next_change(now)`
+    method of its QuerySet: a release under embargo becomes public, an event passes. A model
+    added later joins by giving its QuerySet that method; nothing here names it."""
     now = timezone.now()
-    release = PressRelease.objects.scheduled().aggregate(moment=Min("publish_at"))["moment"]
-    event = (
-        ProjectEvent.objects.annotate(moment=Coalesce("ends_at", "starts_at"))
-        .filter(moment__gte=now)
-        .aggregate(first=Min("moment"))["first"]
+    moments = (
+        model._default_manager.next_change(now)
+        for model in apps.get_models()
+        if hasattr(model._default_manager, "next_change")
     )
-    return min((moment for moment in [release, event] if moment), default=None)
+    return min((moment for moment in moments if moment), default=None)
 
 
 def next_change_after(now, generation):

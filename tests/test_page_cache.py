@@ -446,6 +446,20 @@ def test_event_moves_from_upcoming_to_past_at_its_end_on_a_cached_project_page(
     assert "Nächste Termine" not in page(visitor, project.get_absolute_url())
 
 
+def test_a_model_that_declares_when_it_changes_bounds_the_cache_without_being_named(
+    visitor, db, monkeypatch, time_machine
+):
+    """What a later model needs to do for pages that change with the clock (say, image rights
+    that end): give its QuerySet `next_change(now)`. The cache asks every model that has one."""
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    moment = now + datetime.timedelta(seconds=4)
+    monkeypatch.setattr(
+        Subscription._default_manager, "next_change", lambda now: moment, raising=False
+    )
+    assert cache_control(visitor.get("/presse/")) == {"public", "max-age=4"}
+
+
 def test_page_is_kept_no_longer_than_page_cache_seconds(
     settings, visitor, make_release, time_machine, django_assert_num_queries
 ):

@@ -15,11 +15,20 @@ from .base import (
 from .embargo import EmbargoLink, EmbargoLinkQuerySet, default_link_expiry
 from .media import ReleaseAttachment, ReleaseImage
 from .partners import LOGO_EXTENSIONS, Partner, PartnerKind, PartnerQuerySet
-from .projects import Project, ProjectArea, ProjectEvent, ProjectPartner, ProjectQuerySet
+from .projects import (
+    Project,
+    ProjectArea,
+    ProjectEvent,
+    ProjectPartner,
+    ProjectQuerySet,
+    ProjectRole,
+    ProjectStatus,
+)
 from .release import (
     SEARCHABLE_FIELDS,
     PressRelease,
     PressReleaseQuerySet,
+    ReleaseStatus,
     Topic,
     TopicQuerySet,
     dateline_places,
@@ -44,8 +53,11 @@ __all__ = [
     "ProjectEvent",
     "ProjectPartner",
     "ProjectQuerySet",
+    "ProjectRole",
+    "ProjectStatus",
     "ReleaseAttachment",
     "ReleaseImage",
+    "ReleaseStatus",
     "Topic",
     "TopicQuerySet",
     "dateline_places",

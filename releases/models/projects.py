@@ -5,6 +5,8 @@ import icalendar
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models import Min
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
@@ -29,11 +31,14 @@ class ProjectQuerySet(models.QuerySet):
         return self.exclude(status=Project.Status.PLANNED)
 
 
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", "Geplant"
+    RUNNING = "running", "Laufend"
+    COMPLETED = "completed", "Abgeschlossen"
+
+
 class Project(NamedModel):
-    class Status(models.TextChoices):
-        PLANNED = "planned", "Geplant"
-        RUNNING = "running", "Laufend"
-        COMPLETED = "completed", "Abgeschlossen"
+    Status = ProjectStatus
 
     name = PlainCharField("Name", max_length=200, unique=True)
     slug = models.SlugField(
@@ -107,7 +112,7 @@ class Project(NamedModel):
         verbose_name_plural = "Projekte"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["planned", "running", "completed"]),
+                condition=models.Q(status__in=ProjectStatus.values),
                 name="project_status_valid",
             ),
             models.CheckConstraint(
@@ -137,13 +142,16 @@ class Project(NamedModel):
         return self.about or self.summary
 
 
+class ProjectRole(models.TextChoices):
+    SPONSOR = "sponsor", "Projektträger"
+    FUNDER = "funder", "Förderer"
+    SUPPORTER = "supporter", "Unterstützer"
+
+
 class ProjectPartner(models.Model):
     """A partner's role in a project: funder, supporter or the organisation carrying it."""
 
-    class Role(models.TextChoices):
-        SPONSOR = "sponsor", "Projektträger"
-        FUNDER = "funder", "Förderer"
-        SUPPORTER = "supporter", "Unterstützer"
+    Role = ProjectRole
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="partner_roles", verbose_name="Projekt"
@@ -166,7 +174,7 @@ class ProjectPartner(models.Model):
         verbose_name_plural = "Projektträger, Förderer und Unterstützer"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=["sponsor", "funder", "supporter"]),
+                condition=models.Q(role__in=ProjectRole.values),
                 name="project_partner_role_valid",
             ),
             models.UniqueConstraint(
@@ -200,6 +208,17 @@ class ProjectArea(models.Model):
         return f"{self.project}: {self.name}"
 
 
+class ProjectEventQuerySet(models.QuerySet):
+    def next_change(self, now):
+        """When the next event ends (or starts, if it has no end) and so moves from "Nächste
+        Termine" to the past on its project's page (see releases.cache.next_change)."""
+        return (
+            self.annotate(moment=Coalesce("ends_at", "starts_at"))
+            .filter(moment__gte=now)
+            .aggregate(first=Min("moment"))["first"]
+        )
+
+
 class ProjectEvent(models.Model):
     area = models.ForeignKey(
         ProjectArea, on_delete=models.CASCADE, related_name="events", verbose_name="Projektraum"
@@ -211,6 +230,8 @@ class ProjectEvent(models.Model):
         "Ort", max_length=255, help_text="z. B. „Gründer- und Unternehmerzentrum, Helmstedt“"
     )
     description = PlainTextField("Beschreibung", blank=True)
+
+    objects = ProjectEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "pk"]

@@ -5,7 +5,7 @@ from collections import Counter
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -73,6 +73,12 @@ class PressReleaseQuerySet(models.QuerySet):
     def scheduled(self):
         """Published, but still under embargo (Sperrfrist)."""
         return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=timezone.now())
+
+    def next_change(self, now):
+        """When the next release under embargo becomes public (see releases.cache.next_change)."""
+        return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=now).aggregate(
+            moment=Min("publish_at")
+        )["moment"]
 
     def due_for_alerts(self):
         """Public, and made public recently enough that subscribers still want to hear of it."""
@@ -146,11 +152,14 @@ class PressReleaseQuerySet(models.QuerySet):
 SEARCHABLE_FIELDS = {field for field, _weight in search.WEIGHTED_FIELDS}
 
 
+class ReleaseStatus(models.TextChoices):
+    DRAFT = "draft", "Entwurf"
+    PUBLISHED = "published", "Veröffentlicht"
+    WITHDRAWN = "withdrawn", "Zurückgezogen"
+
+
 class PressRelease(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Entwurf"
-        PUBLISHED = "published", "Veröffentlicht"
-        WITHDRAWN = "withdrawn", "Zurückgezogen"
+    Status = ReleaseStatus
 
     title = PlainCharField("Titel", max_length=255)
     subtitle = PlainCharField("Untertitel", max_length=255, blank=True)
@@ -266,15 +275,16 @@ class PressRelease(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "published", "withdrawn"]),
+                condition=models.Q(status__in=ReleaseStatus.values),
                 name="release_status_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(status="draft") | models.Q(publish_at__isnull=False),
+                condition=models.Q(status=ReleaseStatus.DRAFT) | models.Q(publish_at__isnull=False),
                 name="release_published_has_publish_at",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="withdrawn") | models.Q(withdrawn_at__isnull=False),
+                condition=~models.Q(status=ReleaseStatus.WITHDRAWN)
+                | models.Q(withdrawn_at__isnull=False),
                 name="release_withdrawn_has_withdrawn_at",
             ),
         ]
