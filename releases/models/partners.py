@@ -38,7 +38,8 @@ class PartnerQuerySet(models.QuerySet):
     def public(self):
         """The one rule for partners: public once something public refers to it, a public
         release or a public project, or as a shareholder. A partner made for a release under
-        embargo (the company the news is about) appears at the release's moment."""
+        embargo (the company the news is about) appears at the release's moment (the page cache
+        learns it from PressReleaseQuerySet.next_change)."""
         # The models that refer to partners import this module.
         from .projects import Project, ProjectPartner
         from .release import PressRelease

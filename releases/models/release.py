@@ -23,7 +23,8 @@ from .base import NamedModel
 class TopicQuerySet(models.QuerySet):
     def public(self):
         """The one rule for topics: public once a public release has it. A topic made for a
-        release under embargo appears at the release's moment, like the release itself."""
+        release under embargo appears at the release's moment, like the release itself (the
+        page cache learns that moment from PressReleaseQuerySet.next_change)."""
         return self.filter(
             models.Exists(PressRelease.objects.published().filter(topics=models.OuterRef("pk")))
         )
