@@ -403,6 +403,8 @@ PAGE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "10"))
 PAGE_CACHE_IGNORED_MODELS = [
     # Journalists' subscriptions and the alerts noted for them: a new subscriber keeps the cache.
     "contacts.Subscription",
+    "contacts.SubscriptionRequest",
+    "contacts.RateLimitCounter",
     "releases.AlertDelivery",
     # Embargo links: their pages are never cached.
     "releases.EmbargoLink",

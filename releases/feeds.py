@@ -98,15 +98,18 @@ class ReleaseFeed(Feed):
 
 class TopicReleaseFeed(ReleaseFeed):
     """The releases of one topic. The feed of a project (or of a partner, should one be wanted)
-    is this class with other values for the four attributes."""
+    is this class with other values for the three attributes and `choices`."""
 
-    choices = Topic.objects.all()
     release_filter = "topics"  # how a release refers to the object
     archive_parameter = "thema"  # the archive filter that lists the same releases
     kind = "Thema"
 
+    def choices(self):
+        """The objects that have a feed; asked at each request, as the rule depends on the time."""
+        return Topic.objects.public()
+
     def get_object(self, request, slug):
-        return get_object_or_404(self.choices, slug=slug)
+        return get_object_or_404(self.choices(), slug=slug)
 
     def title(self, obj):
         return f"Pressemitteilungen, {self.kind} {obj} – {SITE_NAME}"
@@ -125,7 +128,9 @@ class TopicReleaseFeed(ReleaseFeed):
 
 
 class ProjectReleaseFeed(TopicReleaseFeed):
-    choices = Project.objects.public()
     release_filter = "projects"
     archive_parameter = "projekt"
     kind = "Projekt"
+
+    def choices(self):
+        return Project.objects.public()

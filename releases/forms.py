@@ -1,11 +1,8 @@
-import re
-
 from django import forms
 
-from .models import Partner, Project, Topic
+from allianz_site.text import remove_control_characters
 
-# Characters nobody types into a search box (NUL and the other C0 controls except tab/newline).
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from .models import Partner, Project, Topic
 
 
 class ReleaseFilterForm(forms.Form):
@@ -22,7 +19,7 @@ class ReleaseFilterForm(forms.Form):
     q = forms.CharField(label="Suchbegriff", max_length=200, required=False)
     thema = forms.ModelChoiceField(
         label="Thema",
-        queryset=Topic.objects.all(),
+        queryset=Topic.objects.none(),  # the public ones, see __init__
         to_field_name="slug",
         required=False,
         error_messages={"invalid_choice": "Dieses Thema gibt es nicht (mehr)."},
@@ -37,18 +34,22 @@ class ReleaseFilterForm(forms.Form):
     )
     partner = forms.ModelChoiceField(
         label="Partner",
-        queryset=Partner.objects.all(),
+        queryset=Partner.objects.none(),  # the public ones, see __init__
         to_field_name="slug",
         required=False,
         error_messages={"invalid_choice": "Diesen Partner gibt es nicht (mehr)."},
     )
 
     def __init__(self, data=None, **kwargs):
-        if data is not None:
+        if data is not None:  # characters nobody types into a search box
             data = data.copy()
             for key, values in data.lists():
-                data.setlist(key, [CONTROL_CHARACTERS.sub("", value) for value in values])
+                data.setlist(key, [remove_control_characters(v, multiline=True) for v in values])
         super().__init__(data, **kwargs)
+        # Which topics and partners are public depends on the moment (a release under embargo
+        # brings its own at its moment): asked for each form, not once when this module loads.
+        self.fields["thema"].queryset = Topic.objects.public()
+        self.fields["partner"].queryset = Partner.objects.public()
 
     def values(self, skip=None):
         """The valid, non-empty filter values; `skip` leaves one out."""
@@ -80,7 +81,7 @@ class SubscriptionForm(forms.Form):
     )
     topics = forms.ModelMultipleChoiceField(
         label="Themen",
-        queryset=Topic.objects.all(),
+        queryset=Topic.objects.none(),  # the public ones, see __init__
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -98,3 +99,7 @@ class SubscriptionForm(forms.Form):
         "sie gelöscht.",
         error_messages={"required": "Bitte bestätigen Sie, dass Sie die E-Mails erhalten möchten."},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = Topic.objects.public()  # as of this moment

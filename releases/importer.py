@@ -10,7 +10,8 @@ Reads press releases saved as plain text (copied from a PDF or from the old webs
     Über das Projekt …                      (optional section)
     Pressekontakt                           (contact block; whatever follows it is reported, not kept)
 
-Page footers ("Seite 2 von 3") and the web's "Zurück" are dropped; a paragraph that a page break
+Control characters (from PDFs) are removed, page footers ("Seite 2 von 3") and the web's
+"Zurück" are dropped; a paragraph that a page break
 cut in two is joined again; hard-wrapped lines are joined into paragraphs.
 """
 
@@ -18,6 +19,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from html import escape
+
+from allianz_site.text import remove_control_characters
 
 MONTHS = {
     "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5,
@@ -144,7 +147,8 @@ def _parse_dateline(paragraph):
 
 
 def parse_release(text):
-    blocks = _blocks(text)
+    # Text copied out of a PDF carries control characters; one in the dateline would hide it.
+    blocks = _blocks(remove_control_characters(text, multiline=True))
     items = [
         (paragraph, number)
         for number, lines in enumerate(blocks)

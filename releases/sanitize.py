@@ -1,11 +1,14 @@
 """
 The allow-list for rich text. Every rich-text field runs through `sanitize_html` on save, so the
 template may mark the stored HTML safe whatever the editor (or an attacker posting to the admin)
-sent. It keeps what CKEditor 5's toolbar (settings.CKEDITOR_5_CONFIGS) produces and nothing else.
+sent. It keeps what CKEditor 5's toolbar (settings.CKEDITOR_5_CONFIGS) produces and nothing else,
+and no control characters (allianz_site/text.py).
 """
 
 import nh3
 from django.conf import settings
+
+from allianz_site.text import remove_control_characters
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
@@ -37,7 +40,7 @@ def sanitize_html(html):
     if not html:
         return ""
     return nh3.clean(
-        html,
+        remove_control_characters(html, multiline=True),
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style", "template", "noscript"},
         attributes=ALLOWED_ATTRIBUTES,

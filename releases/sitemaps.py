@@ -4,7 +4,7 @@
 pages of ReleaseSitemap.limit addresses (?p=2, ...), so no single response has to list a whole
 ten-year archive (10,000 addresses took over a second to render).
 
-The list pages, every public release, every public project, every partner and the legal pages.
+The list pages, every public release, project and partner, and the legal pages.
 lastmod is the later of a page's own last change and that of the newest public release it lists
 (a release under embargo is saved before it appears, so its publication counts as a change).
 The legal pages are flatpages, which keep no time of change: they have no lastmod.
@@ -80,7 +80,8 @@ class ProjectSitemap(RequestSitemap):
 
 class PartnerSitemap(RequestSitemap):
     def items(self):
-        return Partner.objects.annotate(latest_release=latest_release_change()).order_by("name")
+        partners = Partner.objects.public().annotate(latest_release=latest_release_change())
+        return partners.order_by("name")
 
     def lastmod(self, partner):
         return latest(partner.updated_at, partner.latest_release)
@@ -109,7 +110,8 @@ class PageSitemap(RequestSitemap):
         # One instance per request, so these three queries run once per request.
         releases = latest_public_release_change()
         projects = Project.objects.public().aggregate(latest=Max("updated_at"))
-        partners = Partner.objects.filter(is_shareholder=True).aggregate(latest=Max("updated_at"))
+        shareholders = Partner.objects.public().filter(is_shareholder=True)
+        partners = shareholders.aggregate(latest=Max("updated_at"))
         return {
             "releases:home": releases,
             "releases:archive": releases,

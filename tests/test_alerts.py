@@ -1,22 +1,28 @@
 """E-mail alerts: double opt-in subscription, one-click unsubscribe, send_release_alerts."""
 
+import base64
+import binascii
+import contextlib
 import datetime
 import re
 import smtplib
 import threading
 import time
+import zlib
+from urllib.parse import unquote
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.cache import caches
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import timezone
 
-from contacts.models import Subscription
+from contacts.models import RateLimitCounter, Subscription, SubscriptionRequest
 from releases.models import AlertDelivery, PressRelease, Topic
 
 from .conftest import closed_port, count_queries, through_proxy
@@ -31,11 +37,15 @@ def _alert_settings(settings):
 
 
 @pytest.fixture
-def topics(db):
-    return {
+def topics(make_release):
+    """Three public topics: each has a public release, too old to be announced by mail."""
+    topics = {
         name: Topic.objects.create(name=name)
         for name in ["Fachkräftesicherung", "Regionalmarketing", "Berufsorientierung"]
     }
+    long_ago = timezone.now() - datetime.timedelta(days=60)
+    make_release(title="Aus dem Archiv", topics=topics.values(), publish_at=long_ago)
+    return topics
 
 
 def request_subscription(client, email, topics=(), **extra):
@@ -189,6 +199,62 @@ def test_one_address_gets_at_most_three_confirmation_mails_a_day(client, topics)
     assert len(mail.outbox) == 4
 
 
+def empty_every_cache(settings):
+    """What page traffic does to a cache: anonymous GETs with fresh query strings fill the local
+    cache (1,000 entries) or Redis (allkeys-lru), which then evict the oldest entries."""
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+def test_emptying_the_cache_does_not_reset_the_limits(client, topics, settings):
+    for number in range(10):
+        request_subscription(client, f"person{number}@example.org")
+    empty_every_cache(settings)
+    assert request_subscription(client, "person10@example.org").status_code == 429
+
+    for number in range(3):
+        request_subscription(client, "opfer@example.org", REMOTE_ADDR=f"198.51.100.{number}")
+    empty_every_cache(settings)
+    for number in range(3, 6):
+        request_subscription(client, "opfer@example.org", REMOTE_ADDR=f"198.51.100.{number}")
+    assert recipients() == ["opfer@example.org"] * 3 + [f"person{n}@example.org" for n in range(10)]
+
+
+def test_the_limits_count_while_redis_is_down(client, topics, settings):
+    settings.CACHES = {
+        alias: {
+            "BACKEND": "allianz_site.cache.FailSafeRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        }
+        for alias in ["default", "shared"]
+    }
+    for number in range(5):
+        request_subscription(client, "opfer@example.org", REMOTE_ADDR=f"198.51.100.{number}")
+    assert recipients() == ["opfer@example.org"] * 3
+    for number in range(10):
+        request_subscription(client, f"person{number}@example.org")
+    assert request_subscription(client, "person10@example.org").status_code == 429
+
+
+def test_the_form_sends_nothing_when_it_cannot_count(client, topics):
+    """Fail closed: without its counters the form cannot keep its limits, so it sends nothing."""
+
+    def counters_unreachable(execute, sql, params, many, context):
+        if RateLimitCounter._meta.db_table in sql:
+            raise OperationalError("could not obtain lock on relation")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counters_unreachable):
+        response = request_subscription(client, "erika@example.org")
+    assert response.status_code == 503
+    assert "Die Anmeldung ist gerade nicht möglich" in response.content.decode()
+    assert "Es wurde keine E-Mail versendet" in response.content.decode()
+    assert mail.outbox == []
+    assert not SubscriptionRequest.objects.exists()
+    assert request_subscription(client, "erika@example.org").status_code == 302  # counting again
+    assert recipients() == ["erika@example.org"]
+
+
 def test_one_client_may_ask_ten_times_an_hour(client, topics):
     for number in range(10):
         assert request_subscription(client, f"person{number}@example.org").status_code == 302
@@ -248,6 +314,69 @@ def test_confirmation_link_expires_after_three_days(client, topics):
     assert response.status_code == 400
     assert "ungültig oder abgelaufen" in response.content.decode()
     assert not Subscription.objects.exists()
+
+
+def test_a_confirmation_link_works_once(client, topics):
+    request_subscription(client, "einmal@example.org", [topics["Regionalmarketing"]])
+    url = link_in(mail.outbox[0], "/presse/abonnieren/bestaetigen/")
+    assert "Ihr Abonnement ist bestätigt" in client.post(url).content.decode()
+    subscription = Subscription.objects.get()
+    for again in (client.get, client.post):  # a second click, a reload
+        response = again(url)
+        assert response.status_code == 400
+        assert "Dieser Bestätigungslink ist ungültig oder abgelaufen" in response.content.decode()
+    client.post(f"/presse/abbestellen/{subscription.unsubscribe_token}/")
+    assert not Subscription.objects.exists()
+
+    response = client.post(url)  # within its three days, after unsubscribing
+    assert response.status_code == 400
+    assert "Jeder Link gilt nur einmal" in response.content.decode()
+    assert not Subscription.objects.exists()
+
+
+def test_confirming_uses_up_the_other_links_to_that_address(client, topics):
+    request_subscription(client, "zweimal@example.org", [topics["Regionalmarketing"]])
+    request_subscription(client, "zweimal@example.org", [topics["Berufsorientierung"]])
+    first, second = (link_in(m, "/presse/abonnieren/bestaetigen/") for m in mail.outbox)
+    client.post(second)
+    assert client.post(first).status_code == 400
+    assert list(Subscription.objects.get().topics.all()) == [topics["Berufsorientierung"]]
+
+
+def test_unsubscribing_deletes_open_requests_of_the_address(client, topics):
+    subscription = subscribe(client, "weg@example.org")
+    request_subscription(client, "weg@example.org", [topics["Regionalmarketing"]])
+    link = link_in(mail.outbox[-1], "/presse/abonnieren/bestaetigen/")
+    client.post(f"/presse/abbestellen/{subscription.unsubscribe_token}/")
+    assert not SubscriptionRequest.objects.exists()
+    assert client.post(link).status_code == 400
+    assert not Subscription.objects.exists()
+
+
+def decodable_parts(url):
+    """Whatever anyone can read out of a link without the secret key: the address as it is,
+    and each part of it decoded as (URL-safe) Base64, also when compressed (Django's signing)."""
+    texts = [unquote(url)]
+    for part in re.split(r"[/:.]", unquote(url)):
+        try:
+            raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        except (binascii.Error, ValueError):
+            continue
+        texts.append(raw.decode("latin-1"))
+        with contextlib.suppress(zlib.error):
+            texts.append(zlib.decompress(raw).decode("latin-1"))
+    return texts
+
+
+def test_the_confirmation_link_carries_no_address(client, topics):
+    request_subscription(client, "erika.beispiel@zeitung.example", [topics["Regionalmarketing"]])
+    url = link_in(mail.outbox[0], "/presse/abonnieren/bestaetigen/")
+    for text in decodable_parts(url):
+        assert "erika" not in text.lower() and "zeitung" not in text.lower(), text
+    # The database keeps the request, but not the secret that opens it.
+    secret = url.rstrip("/").rsplit("/", 1)[1]
+    assert not SubscriptionRequest.objects.filter(token_digest__contains=secret).exists()
+    assert secret not in str(list(SubscriptionRequest.objects.values()))
 
 
 @pytest.mark.parametrize(
@@ -563,6 +692,31 @@ def test_two_runs_at_the_same_time_on_postgresql_send_each_mail_once(make_releas
     assert len(set(SlowBackend.senders)) > 1  # the runs did overlap
 
 
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_on_postgresql_lose_no_count():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs real concurrent connections; the SQLite test database is in memory")
+    errors, start = [], threading.Barrier(4)
+
+    def worker():
+        try:
+            start.wait()
+            for _ in range(10):
+                RateLimitCounter.exceeded("client:192.0.2.1", 1000, 60)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert RateLimitCounter.objects.get().count == 40  # the first four opened one window
+
+
 def test_staff_see_which_alerts_went_out(staff_client, make_release, readers):
     make_release(title="Versandte Meldung")
     run()
@@ -573,13 +727,16 @@ def test_staff_see_which_alerts_went_out(staff_client, make_release, readers):
     )
 
 
-def test_subscribe_page_query_count_does_not_grow_with_topics_or_projects(client, make_project):
-    Topic.objects.create(name="Eins")
+def test_subscribe_page_query_count_does_not_grow_with_topics_or_projects(
+    client, make_project, make_release
+):
+    make_release(topics=[Topic.objects.create(name="Eins")])  # a topic is public with a release
     make_project()
     few = count_queries(client, SUBSCRIBE_URL)
     for number in range(10):
-        Topic.objects.create(name=f"Thema {number}")
+        make_release(topics=[Topic.objects.create(name=f"Thema {number}")])
         make_project()
+    assert "Thema 9" in client.get(SUBSCRIBE_URL).content.decode()
     assert count_queries(client, SUBSCRIBE_URL) == few == 2  # topics, projects
 
 

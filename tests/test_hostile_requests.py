@@ -21,7 +21,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contacts.models import Subscription
+from contacts.models import Subscription, SubscriptionRequest
 from releases.models import EmbargoLink, Mailing, MailingDelivery
 
 EXAMPLES_PER_PATTERN = 200
@@ -214,7 +214,7 @@ def real_values(world):
         "releases:subscribe": {},
         "releases:subscribe_sent": {},
         "releases:subscribe_confirm": {
-            "token": Subscription.confirmation_token("neu@example.org", topics=[])
+            "token": SubscriptionRequest.make("neu@example.org", topics=[])
         },
         "releases:unsubscribe": {"token": world["subscription"].unsubscribe_token},
         "releases:mailing_unsubscribe": {"token": world["delivery"].unsubscribe_token},

@@ -3,6 +3,7 @@ that ends and every event that passes shows at once. Staff, admin and preview ar
 
 import contextlib
 import datetime
+import re
 import time
 import uuid
 
@@ -11,6 +12,7 @@ import redis
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth import get_user_model
 from django.contrib.flatpages.models import FlatPage
+from django.core import mail
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCacheClient, RedisSerializer
 from django.db import models
@@ -293,14 +295,15 @@ def test_what_is_withdrawn_or_deleted_disappears_at_once(
 
 
 def subscribed_and_unsubscribed(world):
-    """A journalist confirms an alert subscription (twice: the link still works), gets an alert
-    noted, and unsubscribes: the subscription, its topics and projects and its alerts go."""
+    """A journalist asks for alerts (the form counts the request and stores it until confirmed),
+    confirms (twice: the second time the link is used up), gets an alert noted, and unsubscribes:
+    the subscription, its topics and projects and its alerts go."""
     journalist = Client()
-    token = Subscription.confirmation_token(
-        "redaktion@zeitung.example", topics=[world["topic"].slug], projects=[world["project"].slug]
-    )
-    for _ in range(2):
-        assert journalist.post(f"/presse/abonnieren/bestaetigen/{token}/").status_code == 200
+    choice = {"topics": [world["topic"].slug], "projects": [world["project"].slug]}
+    email = {"email": "redaktion@zeitung.example", "consent": "on"}
+    assert journalist.post("/presse/abonnieren/", {**email, **choice}).status_code == 302
+    url = re.search(r"http://testserver(/presse/abonnieren/bestaetigen/\S+)", mail.outbox[-1].body)
+    assert [journalist.post(url.group(1)).status_code for _ in range(2)] == [200, 400]
     subscription = Subscription.objects.get()
     assert subscription.topics.exists() and subscription.projects.exists()
     AlertDelivery.objects.create(release=world["release"], subscription=subscription)

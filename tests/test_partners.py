@@ -66,7 +66,7 @@ def test_partner_page_lists_only_published_releases_that_mention_it(
 
 
 def test_partner_without_releases_says_so(client, make_partner):
-    partner = make_partner(name="Wolfsburg AG", short_name="Wolfsburg AG")
+    partner = make_partner(name="Wolfsburg AG", short_name="Wolfsburg AG", is_shareholder=True)
     assert "Noch keine Pressemitteilung nennt Wolfsburg AG." in page(
         client, partner.get_absolute_url()
     )
@@ -74,7 +74,7 @@ def test_partner_without_releases_says_so(client, make_partner):
 
 @pytest.mark.parametrize("url", ["/partner/gibt-es-nicht/", "/partner/partner-nummer-1/?page=2"])
 def test_bad_partner_addresses_get_a_german_404(client, make_partner, url):
-    make_partner()
+    make_partner(is_shareholder=True)  # public, without releases
     assert_german_404(client.get(url))
 
 

@@ -1,8 +1,10 @@
-# People and addresses (see DESIGN.md): the press contacts, the journalists' subscriptions and the
+# People and addresses: the press contacts, the journalists' subscriptions and the
 # press list. This app imports nothing from `releases`.
 from .press_contacts import (  # noqa: F401  (migrations 0001 and 0003 name these)
     PressContact,
+    RateLimitCounter,
     Subscription,
+    SubscriptionRequest,
     phone_validator,
     photo_path,
     tel_uri,

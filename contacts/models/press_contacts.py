@@ -2,16 +2,20 @@
 # nothing from `releases`, so that it can be read and tested on its own and no import cycle can
 # arise; what a subscription covers is declared there (docs/decisions.md, "Shape of the code").
 import datetime
+import hashlib
 import re
+import secrets
 import uuid
 from pathlib import PurePath
 
 import vobject
 from django.core import signing
 from django.core.validators import FileExtensionValidator, RegexValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
+from django.utils import timezone
 
+from allianz_site.text import PlainCharField
 from allianz_site.uploads import MAX_PHOTO_BYTES, MB, CleanImageField, MaxFileSize
 
 from .press_list import AddressQuerySet
@@ -54,8 +58,8 @@ class PressContactQuerySet(models.QuerySet):
 
 
 class PressContact(models.Model):
-    first_name = models.CharField("Vorname", max_length=100)
-    last_name = models.CharField("Nachname", max_length=100)
+    first_name = PlainCharField("Vorname", max_length=100)
+    last_name = PlainCharField("Nachname", max_length=100)
     slug = models.SlugField(
         "Kurzname",
         max_length=100,
@@ -63,18 +67,18 @@ class PressContact(models.Model):
         help_text="Teil der Adresse der vCard, z. B. „sibille-rosinski“ → "
         "/pressekontakt/sibille-rosinski.vcf",
     )
-    position = models.CharField(
+    position = PlainCharField(
         "Funktion", max_length=150, blank=True, help_text="z. B. „Pressesprecherin“"
     )
-    department = models.CharField(
+    department = PlainCharField(
         "Abteilung", max_length=150, blank=True, help_text="z. B. „Kommunikation“"
     )
-    organisation = models.CharField(
+    organisation = PlainCharField(
         "Organisation", max_length=200, default="Allianz für die Region GmbH"
     )
-    phone = models.CharField("Telefon", max_length=40, blank=True, validators=[phone_validator])
-    fax = models.CharField("Telefax", max_length=40, blank=True, validators=[phone_validator])
-    mobile = models.CharField("Mobil", max_length=40, blank=True, validators=[phone_validator])
+    phone = PlainCharField("Telefon", max_length=40, blank=True, validators=[phone_validator])
+    fax = PlainCharField("Telefax", max_length=40, blank=True, validators=[phone_validator])
+    mobile = PlainCharField("Mobil", max_length=40, blank=True, validators=[phone_validator])
     email = models.EmailField("E-Mail", blank=True)
     photo = CleanImageField(
         "Foto",
@@ -160,15 +164,13 @@ class PressContact(models.Model):
 class Subscription(models.Model):
     """A journalist who wants new press releases by e-mail, with confirmed consent.
 
-    A row exists only once the address is confirmed (double opt-in): the confirmation link carries
-    the address and the chosen topics, signed, so nothing is stored before consent is given.
-    Unsubscribing deletes the row. What a subscription covers (topics, projects) is a relation
-    owned by `releases` (Topic.subscriptions, Project.subscriptions), so that this app needs
-    nothing from there.
+    A row exists only once the address is confirmed (double opt-in): until then the request waits
+    as a SubscriptionRequest, for three days at most. Unsubscribing deletes the row and any
+    request of the address. What a subscription covers (topics, projects) is a relation owned by
+    `releases` (Topic.subscriptions, Project.subscriptions), so that this app needs nothing from
+    there.
     """
 
-    CONFIRM_SALT = "contacts.subscription.confirm"
-    CONFIRM_MAX_AGE = datetime.timedelta(days=3)
     UNSUBSCRIBE_SALT = "contacts.subscription.unsubscribe"
 
     email = models.EmailField("E-Mail-Adresse", max_length=254, unique=True)
@@ -196,21 +198,12 @@ class Subscription(models.Model):
     def normalize(email):
         return email.strip().lower()
 
-    @classmethod
-    def confirmation_token(cls, email, **selection):
-        """Signed, time-stamped request to subscribe `email` with `selection` (e.g. topics=[…])."""
-        return signing.dumps(
-            {"email": cls.normalize(email), **selection}, salt=cls.CONFIRM_SALT, compress=True
-        )
-
-    @classmethod
-    def read_confirmation_token(cls, token):
-        """The request a confirmation token carries, or None if altered or older than 3 days."""
-        try:
-            request = signing.loads(token, salt=cls.CONFIRM_SALT, max_age=cls.CONFIRM_MAX_AGE)
-        except (signing.BadSignature, ValueError):
-            return None
-        return request if isinstance(request, dict) and "email" in request else None
+    def unsubscribe(self):
+        """Delete the address with everything about it: this subscription (and what refers to
+        it) and any request to subscribe it that is still open."""
+        with transaction.atomic():
+            SubscriptionRequest.objects.filter(email=self.email).delete()
+            self.delete()
 
     @property
     def unsubscribe_token(self):
@@ -224,3 +217,119 @@ class Subscription(models.Model):
             return int(signing.Signer(salt=cls.UNSUBSCRIBE_SALT).unsign(token))
         except (signing.BadSignature, ValueError):
             return None
+
+
+def token_digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SubscriptionRequestQuerySet(models.QuerySet):
+    def open(self):
+        """Requests whose link still works: younger than MAX_AGE (and not used: a used request
+        is deleted)."""
+        return self.filter(created_at__gt=timezone.now() - SubscriptionRequest.MAX_AGE)
+
+    def expired(self):
+        return self.filter(created_at__lte=timezone.now() - SubscriptionRequest.MAX_AGE)
+
+
+class SubscriptionRequest(models.Model):
+    """A wish to subscribe, sent from the form, whose confirmation link has not been used yet.
+
+    The link carries a random secret and nothing else: no address, nothing to decode. The row
+    keeps only the secret's SHA-256, so that the table alone opens no link. Confirming deletes
+    every request of the address, so a link works once: used, then unsubscribed, it does not
+    subscribe the address again. Requests older than MAX_AGE are deleted with the next request.
+    """
+
+    MAX_AGE = datetime.timedelta(days=3)
+
+    email = models.EmailField("E-Mail-Adresse", max_length=254)
+    selection = models.JSONField(
+        "Auswahl",
+        default=dict,
+        blank=True,
+        help_text="Die gewählten Themen und Projekte (ihre Kurznamen); leer = alle Mitteilungen.",
+    )
+    token_digest = models.CharField("Prüfsumme des Links", max_length=64, unique=True)
+    created_at = models.DateTimeField("Angefragt am", default=timezone.now, db_index=True)
+
+    objects = SubscriptionRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "Offene Abonnement-Anfrage"
+        verbose_name_plural = "Offene Abonnement-Anfragen"
+
+    def __str__(self):
+        return self.email
+
+    @classmethod
+    def make(cls, email, **selection):
+        """Store the wish to subscribe `email` with `selection` (e.g. topics=[slugs]); returns the
+        secret for the confirmation link, which is stored nowhere."""
+        cls.objects.expired().delete()
+        token = secrets.token_urlsafe(32)
+        cls.objects.create(
+            email=Subscription.normalize(email),
+            selection=selection,
+            token_digest=token_digest(token),
+        )
+        return token
+
+    @classmethod
+    def from_token(cls, token):
+        """The open request that `token` names, or None (altered, expired or used)."""
+        return cls.objects.open().filter(token_digest=token_digest(token)).first()
+
+    def confirm(self):
+        """Consent given: the address is subscribed (or its consent renewed) and every request
+        of the address is used up. Returns the subscription, or None if the request was used in
+        the meantime (a second click at the same moment). The caller sets its topics and
+        projects in the same transaction."""
+        with transaction.atomic():
+            deleted, _ = SubscriptionRequest.objects.filter(pk=self.pk).delete()
+            if not deleted:
+                return None
+            SubscriptionRequest.objects.filter(email=self.email).delete()
+            subscription, _created = Subscription.objects.update_or_create(
+                email=self.email, defaults={"confirmed_at": timezone.now()}
+            )
+        return subscription
+
+
+class RateLimitCounter(models.Model):
+    """How often something was asked for within a time window: the alert form's limits per client
+    and per address (releases.views.subscriptions).
+
+    In the database, not in the cache: page traffic cannot evict a counter, all processes share
+    it, and it counts while Redis is away. When the database cannot count, `exceeded` raises and
+    the caller refuses (fails closed)."""
+
+    key = models.CharField("Schlüssel", max_length=100, unique=True)
+    count = models.PositiveIntegerField("Anzahl", default=0)
+    window_ends = models.DateTimeField("Zählt bis", db_index=True)
+
+    class Meta:
+        verbose_name = "Zähler der Ratenbegrenzung"
+        verbose_name_plural = "Zähler der Ratenbegrenzung"
+
+    def __str__(self):
+        return self.key
+
+    @classmethod
+    def exceeded(cls, key, limit, seconds):
+        """Count one request under `key`; True once more than `limit` came within the window of
+        `seconds` that the first of them opened. Raises DatabaseError when it cannot count."""
+        now = timezone.now()
+        counters = cls.objects.filter(key=key, window_ends__gt=now)
+        with transaction.atomic():
+            if not counters.update(count=models.F("count") + 1):
+                cls.objects.filter(window_ends__lte=now).delete()  # this key's old window too
+                window_ends = now + datetime.timedelta(seconds=seconds)
+                try:
+                    with transaction.atomic():
+                        cls.objects.create(key=key, count=1, window_ends=window_ends)
+                except IntegrityError:  # another request opened the window in between
+                    counters.update(count=models.F("count") + 1)
+            return counters.values_list("count", flat=True).get() > limit

@@ -9,6 +9,8 @@ out or that the mail server keeps refusing is never mailed again, from any list 
 from django.db import models
 from django.utils import timezone
 
+from allianz_site.text import PlainCharField, PlainTextField, remove_control_characters
+
 
 def normalize_email(email):
     """The form in which addresses are compared and stored: trimmed, lower case."""
@@ -16,9 +18,9 @@ def normalize_email(email):
 
 
 def one_line(text):
-    """A name or role as a single line: line breaks and tabs become spaces, so nothing typed into
-    a name can ever reach a mail header as a header of its own."""
-    return " ".join((text or "").split())
+    """A name or role as a single line without control characters and doubled spaces, so nothing
+    typed into a name can ever reach a mail header as a header of its own."""
+    return " ".join(remove_control_characters(text or "").split())
 
 
 class AddressQuerySet(models.QuerySet):
@@ -47,9 +49,9 @@ class MediaOutlet(models.Model):
         PRESS_OFFICE = "office", "Pressestelle"
         OTHER = "other", "Sonstige"
 
-    name = models.CharField("Name", max_length=200, unique=True)
+    name = PlainCharField("Name", max_length=200, unique=True)
     kind = models.CharField("Art", max_length=10, choices=Kind.choices, default=Kind.DAILY)
-    region = models.CharField(
+    region = PlainCharField(
         "Region", max_length=120, blank=True, help_text="z. B. „Braunschweig“, „überregional“"
     )
 
@@ -85,8 +87,8 @@ class JournalistQuerySet(AddressQuerySet):
 
 
 class Journalist(models.Model):
-    first_name = models.CharField("Vorname", max_length=100, blank=True)
-    last_name = models.CharField("Nachname", max_length=100, blank=True)
+    first_name = PlainCharField("Vorname", max_length=100, blank=True)
+    last_name = PlainCharField("Nachname", max_length=100, blank=True)
     outlet = models.ForeignKey(
         MediaOutlet,
         on_delete=models.SET_NULL,
@@ -95,19 +97,19 @@ class Journalist(models.Model):
         related_name="journalists",
         verbose_name="Redaktion",
     )
-    role = models.CharField(
+    role = PlainCharField(
         "Funktion", max_length=150, blank=True, help_text="z. B. „Lokalredaktion Peine“"
     )
     email = models.EmailField("E-Mail-Adresse", max_length=254, unique=True)
-    phone = models.CharField("Telefon", max_length=40, blank=True)
-    beats = models.CharField(
+    phone = PlainCharField("Telefon", max_length=40, blank=True)
+    beats = PlainCharField(
         "Themen",
         max_length=300,
         blank=True,
         help_text="Worüber sie oder er berichtet, z. B. „Wirtschaft, Fachkräfte, Projekt "
         "Betriebsnachbarschaften“.",
     )
-    notes = models.TextField("Notizen", blank=True)
+    notes = PlainTextField("Notizen", blank=True)
     lawful_basis = models.CharField(
         "Rechtsgrundlage",
         max_length=10,
@@ -115,7 +117,7 @@ class Journalist(models.Model):
         default=LawfulBasis.LEGITIMATE_INTEREST,
         help_text="Einwilligung oder berechtigtes Interesse (Art. 6 Abs. 1 a / f DSGVO).",
     )
-    basis_source = models.CharField(
+    basis_source = PlainCharField(
         "Herkunft der Adresse",
         max_length=200,
         help_text="z. B. „Visitenkarte Pressekonferenz“, „Import verteiler.csv“",
@@ -152,8 +154,8 @@ class Journalist(models.Model):
 
 
 class DistributionList(models.Model):
-    name = models.CharField("Name", max_length=200, unique=True)
-    description = models.TextField("Beschreibung", blank=True)
+    name = PlainCharField("Name", max_length=200, unique=True)
+    description = PlainTextField("Beschreibung", blank=True)
     members = models.ManyToManyField(
         Journalist, blank=True, related_name="lists", verbose_name="Mitglieder"
     )
@@ -184,7 +186,7 @@ class Suppression(models.Model):
     email = models.EmailField("E-Mail-Adresse", max_length=254, unique=True)
     reason = models.CharField("Grund", max_length=10, choices=Reason.choices)
     created_at = models.DateTimeField("Seit", default=timezone.now)
-    detail = models.CharField(
+    detail = PlainCharField(
         "Hinweis", max_length=300, blank=True, help_text="z. B. die Antwort des Mailservers"
     )
 

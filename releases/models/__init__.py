@@ -16,7 +16,7 @@ from .documents import Organisation, OrganisationQuerySet
 from .embargo import EmbargoLink, EmbargoLinkQuerySet, default_link_expiry
 from .mailing import Mailing, MailingDelivery
 from .media import ReleaseAttachment, ReleaseImage, ReleaseImageQuerySet
-from .partners import LOGO_EXTENSIONS, Partner, PartnerKind
+from .partners import LOGO_EXTENSIONS, Partner, PartnerKind, PartnerQuerySet
 from .projects import (
     Project,
     ProjectArea,
@@ -32,6 +32,7 @@ from .release import (
     PressReleaseQuerySet,
     ReleaseStatus,
     Topic,
+    TopicQuerySet,
     dateline_places,
 )
 
@@ -50,6 +51,7 @@ __all__ = [
     "OrganisationQuerySet",
     "Partner",
     "PartnerKind",
+    "PartnerQuerySet",
     "PressRelease",
     "PressReleaseQuerySet",
     "Project",
@@ -64,6 +66,7 @@ __all__ = [
     "ReleaseImageQuerySet",
     "ReleaseStatus",
     "Topic",
+    "TopicQuerySet",
     "dateline_places",
     "default_link_expiry",
     "upload_path",

@@ -3,6 +3,8 @@ Allianz für die Region") with the shareholders line, and the facts of the fact 
 
 from django.db import models
 
+from allianz_site.text import PlainCharField, PlainTextField
+
 from ..search import sort_key
 from .partners import Partner
 
@@ -18,32 +20,32 @@ class Organisation(models.Model):
 
     SINGLE_ID = 1
 
-    name = models.CharField(
+    name = PlainCharField(
         "Name der Gesellschaft",
         max_length=200,
         default="Allianz für die Region GmbH",
         help_text="Steht im Briefkopf des PDFs und über der Liste der Gesellschafter.",
     )
-    about_title = models.CharField(
+    about_title = PlainCharField(
         "Überschrift des Textes",
         max_length=200,
         default="Über die Allianz für die Region",
     )
-    about = models.TextField(
+    about = PlainTextField(
         "Text „Über die Allianz für die Region“",
         blank=True,
         help_text="Steht unter jeder Pressemitteilung: auf der Seite, im PDF und im Pressepaket. "
         "Danach folgt die Liste der Gesellschafter, aus den Partnern mit dem Haken "
         "„Gesellschafter“ erzeugt. Leer: nur die Liste der Gesellschafter.",
     )
-    founded = models.CharField("Gründung", max_length=200, blank=True, help_text="z. B. „2013“")
-    management = models.CharField(
+    founded = PlainCharField("Gründung", max_length=200, blank=True, help_text="z. B. „2013“")
+    management = PlainCharField(
         "Geschäftsführung", max_length=300, blank=True, help_text="Namen, durch Komma getrennt"
     )
-    region = models.TextField(
+    region = PlainTextField(
         "Region", blank=True, help_text="Welche Landkreise und Städte die Region umfasst."
     )
-    address = models.TextField("Anschrift", blank=True)
+    address = PlainTextField("Anschrift", blank=True)
     updated_at = models.DateTimeField("Geändert am", auto_now=True)
 
     objects = OrganisationQuerySet.as_manager()

@@ -7,6 +7,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from allianz_site.text import PlainCharField
+
 from .release import PressRelease
 
 
@@ -40,7 +42,7 @@ class EmbargoLink(models.Model):
         related_name="embargo_links",
         verbose_name="Mitteilung",
     )
-    recipient = models.CharField(
+    recipient = PlainCharField(
         "Für",
         max_length=200,
         blank=True,

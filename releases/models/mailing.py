@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from allianz_site.text import PlainCharField
 from contacts.models import DistributionList, Journalist, Subscription, Suppression, one_line
 
 from .embargo import EmbargoLink
@@ -162,7 +163,7 @@ class MailingDelivery(models.Model):
         Mailing, on_delete=models.CASCADE, related_name="deliveries", verbose_name="Versand"
     )
     email = models.EmailField("E-Mail-Adresse", max_length=254)
-    name = models.CharField("Name", max_length=200, blank=True)
+    name = PlainCharField("Name", max_length=200, blank=True)
     journalist = models.ForeignKey(
         Journalist,
         on_delete=models.SET_NULL,

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from allianz_site.text import PlainCharField
 from allianz_site.uploads import (
     MAX_ATTACHMENT_BYTES,
     MAX_IMAGE_BYTES,
@@ -72,18 +73,18 @@ class ReleaseImage(models.Model):
         help_text="Die Größe der gespeicherten Datei, beim Speichern gemessen: Der Feed nennt sie, "
         "ohne die Datei anzufassen. Leer, wenn die Datei dabei fehlte.",
     )
-    caption = models.CharField("Bildunterschrift", max_length=500, blank=True)
-    credit = models.CharField(
+    caption = PlainCharField("Bildunterschrift", max_length=500, blank=True)
+    credit = PlainCharField(
         "Bildnachweis",
         max_length=200,
         help_text="Fotografin/Fotograf oder Quelle, z. B. „Foto: Allianz für die Region“",
     )
-    alt_text = models.CharField(
+    alt_text = PlainCharField(
         "Alternativtext",
         max_length=300,
         help_text="Was auf dem Bild zu sehen ist, für Menschen, die es nicht sehen können.",
     )
-    licence = models.CharField(
+    licence = PlainCharField(
         "Lizenzhinweis",
         max_length=300,
         blank=True,
@@ -197,7 +198,7 @@ class ReleaseAttachment(models.Model):
         ],
         help_text=f"PDF, Office-Dokument, Text oder ZIP, höchstens {MAX_ATTACHMENT_BYTES // MB} MB.",
     )
-    title = models.CharField(
+    title = PlainCharField(
         "Bezeichnung", max_length=200, blank=True, help_text="Leer lassen = Dateiname"
     )
     size = models.PositiveBigIntegerField("Größe in Bytes", default=0, editable=False)

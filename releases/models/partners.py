@@ -2,6 +2,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 
+from allianz_site.text import PlainCharField, PlainTextField
 from allianz_site.uploads import (
     MAX_LOGO_BYTES,
     MB,
@@ -33,6 +34,25 @@ class PartnerKind(models.TextChoices):
     OTHER = "other", "Sonstige"
 
 
+class PartnerQuerySet(models.QuerySet):
+    def public(self):
+        """The one rule for partners: public once something public refers to it, a public
+        release or a public project, or as a shareholder. A partner made for a release under
+        embargo (the company the news is about) appears at the release's moment (the page cache
+        learns it from PressReleaseQuerySet.next_change)."""
+        # The models that refer to partners import this module.
+        from .projects import Project, ProjectPartner
+        from .release import PressRelease
+
+        in_release = PressRelease.objects.published().filter(partners=models.OuterRef("pk"))
+        in_project = ProjectPartner.objects.filter(
+            partner=models.OuterRef("pk"), project__in=Project.objects.public()
+        )
+        return self.filter(
+            models.Q(is_shareholder=True) | models.Exists(in_release) | models.Exists(in_project)
+        )
+
+
 class Partner(NamedModel):
     """An organisation: a shareholder (Gesellschafter), a funder or supporter of a project, or one
     that a release mentions."""
@@ -57,8 +77,8 @@ class Partner(NamedModel):
         Kind.OTHER: "Weitere",
     }
 
-    name = models.CharField("Name", max_length=200, unique=True)
-    short_name = models.CharField(
+    name = PlainCharField("Name", max_length=200, unique=True)
+    short_name = PlainCharField(
         "Kurzname", max_length=80, blank=True, help_text="z. B. „IHK Braunschweig“"
     )
     slug = models.SlugField(
@@ -86,13 +106,15 @@ class Partner(NamedModel):
     logo_width = models.PositiveIntegerField(null=True, editable=False)
     logo_height = models.PositiveIntegerField(null=True, editable=False)
     website = models.URLField("Website", blank=True)
-    description = models.TextField("Beschreibung", blank=True)
+    description = PlainTextField("Beschreibung", blank=True)
     order = models.PositiveIntegerField(
         "Reihenfolge", default=0, help_text="Kleinere Zahlen stehen weiter oben."
     )
     updated_at = models.DateTimeField(
         "Geändert am", auto_now=True, help_text="Für die Sitemap (lastmod)."
     )
+
+    objects = PartnerQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
 
+from allianz_site.text import PlainCharField, PlainTextField
 from allianz_site.uploads import (
     MAX_IMAGE_BYTES,
     MB,
@@ -39,7 +40,7 @@ class ProjectStatus(models.TextChoices):
 class Project(NamedModel):
     Status = ProjectStatus
 
-    name = models.CharField("Name", max_length=200, unique=True)
+    name = PlainCharField("Name", max_length=200, unique=True)
     slug = models.SlugField(
         "Kurzname in der Adresse",
         max_length=200,
@@ -47,17 +48,17 @@ class Project(NamedModel):
         blank=True,
         help_text="Wird aus dem Namen erzeugt, wenn leer.",
     )
-    programme = models.CharField(
+    programme = PlainCharField(
         "Dachprogramm",
         max_length=200,
         blank=True,
         help_text="z. B. „Fachkräftebündnis Südostniedersachsen“",
     )
-    summary = models.TextField(
+    summary = PlainTextField(
         "Kurzbeschreibung", help_text="Zwei, drei Sätze für die Projektübersicht."
     )
     description = CKEditor5Field("Beschreibung", blank=True)
-    about = models.TextField(
+    about = PlainTextField(
         "„Über das Projekt“",
         blank=True,
         help_text="Der Kasten „Über das Projekt …“ unter jeder Mitteilung zum Projekt. Leer = "
@@ -80,7 +81,7 @@ class Project(NamedModel):
     )
     image_width = models.PositiveIntegerField(null=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, editable=False)
-    image_alt = models.CharField(
+    image_alt = PlainCharField(
         "Alternativtext des Bildes", max_length=300, blank=True, help_text="Pflicht mit Bild."
     )
     website = models.URLField("Website", blank=True)
@@ -159,7 +160,7 @@ class ProjectPartner(models.Model):
         Partner, on_delete=models.CASCADE, related_name="project_roles", verbose_name="Partner"
     )
     role = models.CharField("Rolle", max_length=10, choices=Role.choices)
-    funding_note = models.CharField(
+    funding_note = PlainCharField(
         "Förderhinweis",
         max_length=300,
         blank=True,
@@ -191,8 +192,8 @@ class ProjectArea(models.Model):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="areas", verbose_name="Projekt"
     )
-    name = models.CharField("Name", max_length=150, help_text="z. B. „Goslar“")
-    description = models.TextField("Beschreibung", blank=True)
+    name = PlainCharField("Name", max_length=150, help_text="z. B. „Goslar“")
+    description = PlainTextField("Beschreibung", blank=True)
     order = models.PositiveIntegerField("Reihenfolge", default=0)
 
     class Meta:
@@ -222,13 +223,13 @@ class ProjectEvent(models.Model):
     area = models.ForeignKey(
         ProjectArea, on_delete=models.CASCADE, related_name="events", verbose_name="Projektraum"
     )
-    title = models.CharField("Titel", max_length=200)
+    title = PlainCharField("Titel", max_length=200)
     starts_at = models.DateTimeField("Beginn")
     ends_at = models.DateTimeField("Ende", null=True, blank=True)
-    place = models.CharField(
+    place = PlainCharField(
         "Ort", max_length=255, help_text="z. B. „Gründer- und Unternehmerzentrum, Helmstedt“"
     )
-    description = models.TextField("Beschreibung", blank=True)
+    description = PlainTextField("Beschreibung", blank=True)
 
     objects = ProjectEventQuerySet.as_manager()
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
 
+from allianz_site.text import PlainCharField, PlainTextField
 from contacts.models import PressContact, Subscription
 
 from .. import search
@@ -19,8 +20,18 @@ from ..slugs import unique_slug
 from .base import NamedModel
 
 
+class TopicQuerySet(models.QuerySet):
+    def public(self):
+        """The one rule for topics: public once a public release has it. A topic made for a
+        release under embargo appears at the release's moment, like the release itself (the
+        page cache learns that moment from PressReleaseQuerySet.next_change)."""
+        return self.filter(
+            models.Exists(PressRelease.objects.published().filter(topics=models.OuterRef("pk")))
+        )
+
+
 class Topic(NamedModel):
-    name = models.CharField("Name", max_length=100, unique=True)
+    name = PlainCharField("Name", max_length=100, unique=True)
     slug = models.SlugField(
         "Kurzname",
         max_length=100,
@@ -35,6 +46,8 @@ class Topic(NamedModel):
         related_name="topics",
         verbose_name="E-Mail-Abonnements",
     )
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -149,8 +162,8 @@ class ReleaseStatus(models.TextChoices):
 class PressRelease(models.Model):
     Status = ReleaseStatus
 
-    title = models.CharField("Titel", max_length=255)
-    subtitle = models.CharField("Untertitel", max_length=255, blank=True)
+    title = PlainCharField("Titel", max_length=255)
+    subtitle = PlainCharField("Untertitel", max_length=255, blank=True)
     slug = models.SlugField(
         "Kurzname in der Adresse",
         max_length=200,
@@ -159,7 +172,7 @@ class PressRelease(models.Model):
         help_text="Wird beim ersten Speichern aus dem Titel erzeugt (ä → ae, ß → ss) und danach "
         "nicht mehr geändert, damit veröffentlichte Adressen gültig bleiben.",
     )
-    place = models.CharField(
+    place = PlainCharField(
         "Ort in der Ortszeile", max_length=120, help_text="z. B. „Braunschweig/Wolfsburg“"
     )
     release_date = models.DateField(
@@ -167,7 +180,7 @@ class PressRelease(models.Model):
         default=timezone.localdate,
         help_text="Steht in der Ortszeile und in der Adresse der Mitteilung.",
     )
-    lead = models.TextField(
+    lead = PlainTextField(
         "Vorspann", help_text="Der erste Absatz: das Wichtigste in zwei, drei Sätzen."
     )
     body = CKEditor5Field("Text", blank=True)
@@ -214,7 +227,7 @@ class PressRelease(models.Model):
         editable=False,
         help_text="Wird beim Zurückziehen gesetzt; die Adresse antwortet dann mit „410 Gone“.",
     )
-    correction_note = models.CharField(
+    correction_note = PlainCharField(
         "Korrekturhinweis",
         max_length=255,
         blank=True,

@@ -170,10 +170,10 @@ class ReleaseArchiveView(ListView):
         if "ort" in values and values["ort"] not in dict(places):
             places = sorted([*places, (values["ort"], 0)], key=lambda place: sort_key(place[0]))
         return {
-            "topic_facets": self.counted(Topic.objects.all(), "thema", in_period),
+            "topic_facets": self.counted(Topic.objects.public(), "thema", in_period),
             "place_facets": [{"slug": place, "name": place, "count": n} for place, n in places],
             "project_facets": self.counted(Project.objects.public(), "projekt", in_period),
-            "partner_facets": self.counted(Partner.objects.all(), "partner", in_period),
+            "partner_facets": self.counted(Partner.objects.public(), "partner", in_period),
         }
 
     def counted(self, choices, name, in_period):

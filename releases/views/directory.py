@@ -107,7 +107,7 @@ class ShareholderListView(ListView):
     context_object_name = "shareholders"
 
     def get_queryset(self):
-        return Partner.objects.filter(is_shareholder=True)
+        return Partner.objects.public().filter(is_shareholder=True)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -129,9 +129,9 @@ class PartnerDetailView(ReleasesOfObjectMixin, SingleObjectMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object(
-            Partner.objects.annotate(
-                public_release_count=public_release_count("partners")
-            ).prefetch_related(
+            Partner.objects.public()
+            .annotate(public_release_count=public_release_count("partners"))
+            .prefetch_related(
                 Prefetch(
                     "project_roles",
                     ProjectPartner.objects.filter(project__in=Project.objects.public())

@@ -1,20 +1,19 @@
-import hashlib
 import logging
 import smtplib
 
-from django.core.cache import cache
 from django.core.mail import send_mail
+from django.db import DatabaseError, transaction
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, TemplateView
 
 from allianz_site.clients import client_address
-from contacts.models import Subscription
+from contacts.models import RateLimitCounter, Subscription, SubscriptionRequest
 
 from ..forms import SubscriptionForm
 from ..models import (
@@ -28,22 +27,15 @@ logger = logging.getLogger(__name__)
 # E-mail alerts: subscribe (double opt-in), confirm, unsubscribe. The subscription itself lives in
 # the contacts app; these pages are here because a subscription is about topics and projects.
 
+# The limits count in the database (contacts.RateLimitCounter), where page traffic cannot evict
+# them and every process sees the same numbers, also while Redis is away.
 SUBSCRIBE_LIMIT_PER_CLIENT = (10, 60 * 60)  # requests per hour from one address or IPv6 /64
-
-
 SUBSCRIBE_LIMIT_PER_ADDRESS = (3, 24 * 60 * 60)  # confirmation mails per day to one address
 
 
-def over_limit(key, limit, seconds):
-    """Count a request under `key` (Django's cache: Redis in production) and tell whether it
-    goes beyond `limit` within a window of `seconds`."""
-    cache.add(key, 0, seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, seconds)
-        count = 1
-    return count > limit
+def address_key(email):
+    """The per-address counter's key: a keyed hash, so the table does not hold the address."""
+    return "address:" + salted_hmac("alerts.address", email).hexdigest()
 
 
 def subscription_problem(request, problem, status):
@@ -59,15 +51,26 @@ class SubscribeView(FormView):
     form_class = SubscriptionForm
 
     def form_valid(self, form):
-        if over_limit(f"alerts:client:{client_address(self.request)}", *SUBSCRIBE_LIMIT_PER_CLIENT):
-            return subscription_problem(self.request, "too_many", status=429)
         email = Subscription.normalize(form.cleaned_data["email"])
+        try:
+            client_over = RateLimitCounter.exceeded(
+                f"client:{client_address(self.request)}", *SUBSCRIBE_LIMIT_PER_CLIENT
+            )
+            address_over = not client_over and RateLimitCounter.exceeded(
+                address_key(email), *SUBSCRIBE_LIMIT_PER_ADDRESS
+            )
+        except DatabaseError:  # fail closed: what cannot be counted is not sent
+            logger.exception("Die Zähler des Abonnement-Formulars sind nicht erreichbar.")
+            response = subscription_problem(self.request, "cannot_count", status=503)
+            response["Retry-After"] = "60"
+            return response
+        if client_over:
+            return subscription_problem(self.request, "too_many", status=429)
         topics, projects = form.cleaned_data["topics"], form.cleaned_data["projects"]
         # Whether the address is new, already subscribed or was asked too often: the answer is
         # the same, so nobody learns through this form who subscribes.
-        address_key = "alerts:address:" + hashlib.sha256(email.encode()).hexdigest()
-        if not over_limit(address_key, *SUBSCRIBE_LIMIT_PER_ADDRESS):
-            token = Subscription.confirmation_token(
+        if not address_over:
+            token = SubscriptionRequest.make(
                 email, topics=[t.slug for t in topics], projects=[p.slug for p in projects]
             )
             context = {
@@ -98,14 +101,15 @@ class ConfirmSubscriptionView(TemplateView):
     template_name = "releases/subscribe_confirm.html"
 
     def dispatch(self, request, token):
-        self.wish = Subscription.read_confirmation_token(token)
-        if self.wish is None:
+        self.wish = SubscriptionRequest.from_token(token)
+        if self.wish is None:  # altered, expired or used
             return subscription_problem(request, "confirm_link", status=400)
-        self.topics = list(Topic.objects.filter(slug__in=self.wish.get("topics", [])))
+        selection = self.wish.selection
+        self.topics = list(Topic.objects.public().filter(slug__in=selection.get("topics", [])))
         self.projects = list(
-            Project.objects.public().filter(slug__in=self.wish.get("projects", []))
+            Project.objects.public().filter(slug__in=selection.get("projects", []))
         )
-        chosen = self.wish.get("topics") or self.wish.get("projects")
+        chosen = selection.get("topics") or selection.get("projects")
         if chosen and not (self.topics or self.projects):
             return subscription_problem(request, "topics_gone", status=400)
         response = super().dispatch(request, token=token)
@@ -117,18 +121,19 @@ class ConfirmSubscriptionView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            email=self.wish["email"],
+            email=self.wish.email,
             topics=[topic.name for topic in self.topics],
             projects=[project.name for project in self.projects],
             **kwargs,
         )
 
     def post(self, request, token):
-        subscription, _created = Subscription.objects.update_or_create(
-            email=self.wish["email"], defaults={"confirmed_at": timezone.now()}
-        )
-        subscription.topics.set(self.topics)
-        subscription.projects.set(self.projects)
+        with transaction.atomic():
+            subscription = self.wish.confirm()
+            if subscription is None:  # the same link, confirmed a moment ago
+                return subscription_problem(request, "confirm_link", status=400)
+            subscription.topics.set(self.topics)
+            subscription.projects.set(self.projects)
         return self.render_to_response(
             self.get_context_data(done=True, unsubscribe_token=subscription.unsubscribe_token)
         )
@@ -159,5 +164,5 @@ class UnsubscribeView(TemplateView):
     def post(self, request, token):
         email = self.subscription.email if self.subscription else ""
         if self.subscription:
-            self.subscription.delete()
+            self.subscription.unsubscribe()
         return self.render_to_response(self.get_context_data(done=True, email=email))
