@@ -191,8 +191,10 @@ class PressRelease(models.Model):
         max_length=10,
         choices=Status.choices,
         default=Status.DRAFT,
-        help_text="Zurückgezogen: nicht mehr öffentlich; die Adresse bleibt erreichbar und meldet, "
-        "dass die Mitteilung zurückgezogen wurde (statt „Seite nicht gefunden“).",
+        help_text="Zurückgezogen: nicht mehr öffentlich. War die Mitteilung schon öffentlich, meldet "
+        "ihre Adresse, dass sie zurückgezogen wurde; stand sie noch unter Sperrfrist, bleibt die "
+        "Adresse „nicht gefunden“. Erneut veröffentlicht erscheint sie mit neuem Datum, außer "
+        "Sie wählen selbst einen Zeitpunkt.",
     )
     publish_at = models.DateTimeField(
         "Veröffentlichen ab",
@@ -213,6 +215,14 @@ class PressRelease(models.Model):
         max_length=255,
         blank=True,
         help_text="Erscheint als „Aktualisiert am …“ unter dem Text, z. B. „Name korrigiert“.",
+    )
+    corrected_at = models.DateTimeField(
+        "Korrekturhinweis geschrieben am",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Wann der Korrekturhinweis geschrieben oder zuletzt geändert wurde: das Datum "
+        "von „Aktualisiert am …“. Andere Änderungen verschieben es nicht.",
     )
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
     updated_at = models.DateTimeField("Geändert am", auto_now=True)
@@ -284,8 +294,12 @@ class PressRelease(models.Model):
             self.slug = unique_slug(self, self.title)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
-        super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
+        if update_fields is None or "correction_note" in update_fields:
+            self.date_correction_note()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "corrected_at"}
+        super().save(*args, **kwargs)
         if update_fields is None or SEARCHABLE_FIELDS.intersection(update_fields):
             PressRelease.objects.using(self._state.db).filter(pk=self.pk).update_search_vector()
 
@@ -316,6 +330,20 @@ class PressRelease(models.Model):
     @property
     def is_embargoed(self):
         return self.status == self.Status.PUBLISHED and not self.is_public
+
+    def date_correction_note(self):
+        """Dates the correction note when it is written or changed (corrected_at, shown as
+        „Aktualisiert am …“); saving anything else leaves the date as it is. save() calls it."""
+        stored = ""
+        if not self._state.adding:
+            stored = (
+                PressRelease.objects.using(self._state.db)
+                .filter(pk=self.pk)
+                .values_list("correction_note", flat=True)
+                .first()
+            )
+        if self.correction_note != (stored or ""):
+            self.corrected_at = timezone.now() if self.correction_note else None
 
     def add_default_contact(self):
         """The one rule for the default press contact: a release saved without a contact (in the
