@@ -1,4 +1,5 @@
 import reversion
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
@@ -6,13 +7,12 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django_ckeditor_5.widgets import CKEditor5Widget
 from reversion.admin import VersionAdmin
@@ -146,11 +146,33 @@ class ReleaseChangeList(ChangeList):
     in list_display that needs another field adds it here (else one query per row, which
     tests/test_admin.py counts). Actions still get whole rows (get_queryset is unchanged)."""
 
-    shown_fields = ["title", "status", "publish_at", "release_date"]
+    shown_fields = ["title", "status", "publish_at", "withdrawn_at", "release_date"]
 
     def get_results(self, request):
         self.queryset = self.queryset.only(*self.shown_fields)
         super().get_results(request)
+
+
+class PressReleaseForm(forms.ModelForm):
+    """The release form. "Status" and "Veröffentlichen ab" are not copied onto the release like
+    the other fields: they name the state wanted, and the model's transition takes the release
+    there (PressRelease.move_to). So publishing again means now unless the form chose a new
+    moment, and a draft cannot be withdrawn."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_error("status") or self.has_error("publish_at"):
+            return cleaned
+        release = self.instance
+        status = cleaned.pop("status", release.status)  # read-only for the Redaktion
+        moment = cleaned.pop("publish_at", None)
+        # An untouched field chooses no moment; an emptied one means "sofort" (its help text).
+        at = (moment or timezone.now()) if "publish_at" in self.changed_data else None
+        try:
+            release.move_to(status, at=at)
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
 
 
 @admin.register(PressRelease)
@@ -159,6 +181,7 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
     restores any version, with its images and attachments; "Gelöschte Pressemitteilungen
     wiederherstellen" on the list brings back a deleted one."""
 
+    form = PressReleaseForm
     list_display = ["title", "status_label", "publish_at", "release_date"]
     list_filter = ["status", ReleaseTopicFilter, ReleaseYearFilter]
     # The search box searches like the public archive (get_search_results); search_fields only
@@ -261,48 +284,56 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, obj):
-        if obj.is_embargoed:
-            moment = date_format(timezone.localtime(obj.publish_at), "d.m.Y, H:i")
-            return f"Sperrfrist bis {moment} Uhr"
-        return obj.get_status_display()
+        return obj.state_label
 
     @admin.action(
         description="Ausgewählte veröffentlichen (eine Sperrfrist bleibt bestehen)",
         permissions=["publish"],
     )
     def publish(self, request, queryset):
-        for release in queryset:
-            release.status = PressRelease.Status.PUBLISHED
+        releases = list(queryset)
+        for release in releases:
+            release.publish()
             release.save()
         self.message_user(
-            request, f"{len(queryset)} Mitteilung(en) veröffentlicht.", messages.SUCCESS
+            request, f"{len(releases)} Mitteilung(en) veröffentlicht.", messages.SUCCESS
         )
 
     @admin.action(description="Ausgewählte zurückziehen (wieder Entwurf)", permissions=["publish"])
     def unpublish(self, request, queryset):
-        for release in queryset:
-            release.status = PressRelease.Status.DRAFT
+        releases = list(queryset)
+        for release in releases:
+            release.unpublish()
             release.save()
         self.message_user(
-            request, f"{len(queryset)} Mitteilung(en) zurückgezogen.", messages.SUCCESS
+            request, f"{len(releases)} Mitteilung(en) zurückgezogen.", messages.SUCCESS
         )
 
     @admin.action(
-        description="Ausgewählte öffentlich zurückziehen (Adresse bleibt mit Hinweis erreichbar)",
+        description="Ausgewählte öffentlich zurückziehen (eine schon öffentliche Adresse meldet "
+        "das dann)",
         permissions=["publish"],
     )
     def withdraw(self, request, queryset):
-        withdrawn = 0
-        for release in queryset.exclude(status=PressRelease.Status.DRAFT):
-            release.status = PressRelease.Status.WITHDRAWN
+        releases = list(queryset.filter(status=PressRelease.Status.PUBLISHED))
+        embargoed = sum(release.is_embargoed for release in releases)
+        for release in releases:
+            release.withdraw()
             release.save()
-            withdrawn += 1
-        self.message_user(
-            request,
-            f"{withdrawn} Mitteilung(en) zurückgezogen; ihre Adressen melden das jetzt. "
-            "Entwürfe bleiben unverändert.",
-            messages.SUCCESS,
-        )
+        public = len(releases) - embargoed
+        message = f"{len(releases)} Mitteilung(en) zurückgezogen."
+        if public:
+            message += (
+                f" Öffentlich waren davon {public}: Ihre Adresse meldet jetzt, dass sie "
+                "zurückgezogen wurde."
+            )
+        if embargoed:
+            message += (
+                f" Unter Sperrfrist standen davon {embargoed}: Sie erscheinen nie, ihre Adresse "
+                "bleibt „Seite nicht gefunden“."
+            )
+        message += " Entwürfe und bereits zurückgezogene bleiben unverändert."
+        self.message_user(request, message, messages.SUCCESS)
 
 
 @admin.register(Topic)
