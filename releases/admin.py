@@ -15,10 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django_ckeditor_5.widgets import CKEditor5Widget
-from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from allianz_site.history import HistoryAdmin
+from allianz_site.history import HistoryAdmin, OwnRevisionsAdmin, as_stored, stored_object
 from allianz_site.labelled_admin import LabelledListEditable, LabelledTabularInline
 from contacts.models import PressContact
 
@@ -41,8 +40,9 @@ from .sanitize import sanitize_html
 # holds its images and attachments but not its embargo links: restoring an old version must not
 # bring back a link that was revoked since. Topics and projects leave out the journalists'
 # subscriptions: an old version must not change whose alerts they are in. The admins below are
-# VersionAdmins; those of topics, projects and partners (and contacts) are HistoryAdmins, whose
-# deletions keep the links from releases to them (the many-to-many tables registered here).
+# OwnRevisionsAdmins (restoring one object changes no other); those of topics, projects and
+# partners (and contacts) are HistoryAdmins, whose deletions keep the links from releases to them
+# (the many-to-many tables registered here).
 reversion.register(ReleaseImage)
 reversion.register(ReleaseAttachment)
 reversion.register(PressRelease, follow=["images", "attachments"])
@@ -176,7 +176,7 @@ class PressReleaseForm(forms.ModelForm):
 
 
 @admin.register(PressRelease)
-class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
+class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
     """With edit history (django-reversion): "Geschichte" on a release shows who changed what and
     restores any version, with its images and attachments; "Gelöschte Pressemitteilungen
     wiederherstellen" on the list brings back a deleted one."""
@@ -244,16 +244,14 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
         return super().recover_view(request, version_id, extra_context)
 
     def check_restore_keeps_publishing_state(self, request, version_id, current):
-        """Restoring a version must not publish, move or unpublish for someone who may not."""
+        """Restoring a version must not publish, move, unpublish or withdraw for someone who may
+        not. Restoring changes the version's release alone (OwnRevisionsAdmin); its publishing
+        state is compared as the version stores it (to the millisecond)."""
         if self.has_publish_permission(request):
             return
-        old = get_object_or_404(Version, pk=version_id).field_dict
-
-        def state(status, publish_at):
-            return (status,) if status == PressRelease.Status.DRAFT else (status, publish_at)
-
-        now = state(current.status, current.publish_at) if current else state("draft", None)
-        if state(old["status"], old["publish_at"]) != now:
+        version = get_object_or_404(Version, pk=version_id)
+        now = as_stored(current or PressRelease(), version).publishing_state()
+        if stored_object(version).publishing_state() != now:
             raise PermissionDenied(
                 "Diese Fassung hat einen anderen Veröffentlichungsstand; "
                 "wiederherstellen darf sie nur die Chefredaktion."
@@ -292,9 +290,7 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
     )
     def publish(self, request, queryset):
         releases = list(queryset)
-        for release in releases:
-            release.publish()
-            release.save()
+        self.save_each(request, releases, PressRelease.publish, "Veröffentlicht.")
         self.message_user(
             request, f"{len(releases)} Mitteilung(en) veröffentlicht.", messages.SUCCESS
         )
@@ -302,9 +298,7 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
     @admin.action(description="Ausgewählte zurückziehen (wieder Entwurf)", permissions=["publish"])
     def unpublish(self, request, queryset):
         releases = list(queryset)
-        for release in releases:
-            release.unpublish()
-            release.save()
+        self.save_each(request, releases, PressRelease.unpublish, "Wieder Entwurf.")
         self.message_user(
             request, f"{len(releases)} Mitteilung(en) zurückgezogen.", messages.SUCCESS
         )
@@ -317,9 +311,7 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
     def withdraw(self, request, queryset):
         releases = list(queryset.filter(status=PressRelease.Status.PUBLISHED))
         embargoed = sum(release.is_embargoed for release in releases)
-        for release in releases:
-            release.withdraw()
-            release.save()
+        self.save_each(request, releases, PressRelease.withdraw, "Zurückgezogen.")
         public = len(releases) - embargoed
         message = f"{len(releases)} Mitteilung(en) zurückgezogen."
         if public:
@@ -395,7 +387,7 @@ class ProjectEventInline(LabelledDateTimes, admin.StackedInline):
 
 
 @admin.register(ProjectArea)
-class ProjectAreaAdmin(VersionAdmin):
+class ProjectAreaAdmin(OwnRevisionsAdmin):
     list_display = ["name", "project", "order"]
     list_filter = ["project"]
     search_fields = ["name", "project__name"]
