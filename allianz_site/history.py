@@ -163,11 +163,15 @@ class OwnRevisionsAdmin(VersionAdmin):
             lambda: super(OwnRevisionsAdmin, self).recover_view(request, version_id, extra_context),
         )
 
+    def get_version(self, version_id):
+        """A version of this admin's model (reversion's pages take any version's number)."""
+        return get_object_or_404(Version.objects.get_for_model(self.model), pk=version_id)
+
     def restoring_alone(self, request, version_id, view):
         """Runs a restore page (`view`) on the version's object alone (separate). Only a restore
         that happened keeps that: showing the page changes nothing."""
         with transaction.atomic():
-            self.prepare_restore(get_object_or_404(Version, pk=version_id))
+            self.prepare_restore(self.get_version(version_id))
             response = view()
             if request.method != "POST" or response.status_code != 302:
                 transaction.set_rollback(True)

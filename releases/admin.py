@@ -10,12 +10,10 @@ from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models.functions import ExtractYear
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django_ckeditor_5.widgets import CKEditor5Widget
-from reversion.models import Version
 
 from allianz_site.history import HistoryAdmin, OwnRevisionsAdmin, as_stored, stored_object
 from allianz_site.labelled_admin import LabelledListEditable, LabelledTabularInline
@@ -249,7 +247,7 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
         state is compared as the version stores it (to the millisecond)."""
         if self.has_publish_permission(request):
             return
-        version = get_object_or_404(Version, pk=version_id)
+        version = self.get_version(version_id)
         now = as_stored(current or PressRelease(), version).publishing_state()
         if stored_object(version).publishing_state() != now:
             raise PermissionDenied(

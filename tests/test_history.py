@@ -337,6 +337,24 @@ def test_redaktion_cannot_publish_again_what_chefredaktion_withdrew_by_restoring
     assert other.status == PressRelease.Status.WITHDRAWN
 
 
+def test_the_release_pages_restore_only_versions_of_releases(chief, editor_client, make_release):
+    """Reversion's pages take any version's number: a topic's, given to the release admin, would
+    revert the topic and show a release form for it."""
+    topic = Topic.objects.create(name="Alter Name")
+    with reversion.create_revision():
+        topic.save()
+    topic.name = "Neuer Name"
+    topic.save()
+    [version] = versions(topic)
+    release = make_release()
+    for client in [chief, editor_client]:
+        assert client.get(f"{LIST_URL}recover/{version.pk}/").status_code == 404
+        assert client.post(f"{LIST_URL}recover/{version.pk}/", {}).status_code == 404
+        assert client.get(f"{LIST_URL}{release.pk}/history/{version.pk}/").status_code == 404
+    topic.refresh_from_db()
+    assert topic.name == "Neuer Name"
+
+
 # --- Projects, partners and press contacts -------------------------------------------------------
 
 # Per kind: admin address, the fixture that makes one, a text field and its label in the history.
