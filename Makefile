@@ -43,10 +43,13 @@ test: install node_modules/.package-lock.json
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/pytest
 
-# Pictures of every public page type at 390 px and 1280 px (tests/browser/pages.py lists them).
+# Pictures of every public page type at 390 px and 1280 px (tests/browser/pages.py lists them),
+# and the admin pages the staff manual docs/redaktion.md shows (admin-*.png).
 screenshots: install node_modules/.package-lock.json
 	mkdir -p docs/screenshots
-	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_quality_gates.py -k fits_the_screen
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider \
+		tests/browser/test_quality_gates.py tests/browser/test_staff_manual.py \
+		-k "fits_the_screen or test_staff_manual"
 
 # Lighthouse (mobile and desktop) on home, archive and a release; writes docs/lighthouse.md.
 lighthouse: install node_modules/.package-lock.json

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http.multipartparser import MultiPartParserError
 
+from .clients import report_untrusted_proxy
+
 LOGIN_STARTED = "_login_started"
 
 
@@ -24,6 +26,19 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         ):
             parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY
         return parts
+
+
+class UntrustedProxyMiddleware:
+    """Reports a proxy in front without DJANGO_BEHIND_PROXY (clients.report_untrusted_proxy).
+    First in MIDDLEWARE: it sees every request, also those answered from the page cache or
+    redirected to HTTPS."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        report_untrusted_proxy(request)
+        return self.get_response(request)
 
 
 class MalformedBodyMiddleware:

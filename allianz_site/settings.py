@@ -1,7 +1,7 @@
 """
 Settings for the Allianz für die Region press site.
 
-One file, driven by environment variables (documented in README.md). Without any variable set and
+One file, driven by environment variables (all listed in docs/deploy.md). Without any variable set and
 with DJANGO_DEBUG=1 it runs locally on SQLite; production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
 and DATABASE_URL.
 """
@@ -35,6 +35,10 @@ DEBUG = env_bool("DJANGO_DEBUG")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY and DEBUG:
     SECRET_KEY = "django-insecure-local-development-only"
+# Changing the key (docs/security.md): the previous keys, comma-separated, still verify what was
+# signed with them (unsubscribe, embargo and confirmation links, sessions); nothing new is signed
+# with them. Remove an old key once the links signed with it may be broken.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -58,6 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # X-Forwarded-For while DJANGO_BEHIND_PROXY is off: an error in the log, a warning in
+    # `check --deploy` (allianz_site/clients.py).
+    "allianz_site.middleware.UntrustedProxyMiddleware",
     "allianz_site.middleware.MalformedBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Security headers on every response, static files and error pages included (docs/security.md).
@@ -157,6 +164,12 @@ EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+# Mailings to the press list (send_mailings): at most this many mails a second, so the mail
+# server does not take us for a spammer; a refused address is retried after 1, 2, 4 … minutes.
+MAILING_RATE_PER_SECOND = float(os.environ.get("DJANGO_MAILING_RATE", "5"))
+MAILING_RETRY_SECONDS = 60
+MAILING_MAX_REFUSALS = 3  # answers with 5xx before an address counts as undeliverable
+MAILING_MAX_ATTEMPTS = 8
 EMAIL_TIMEOUT = 20  # seconds: a hanging mail server must not hold a request or an alert run
 
 # The public address of the site, for links that leave a request behind: in alert mails and in
@@ -384,15 +397,37 @@ PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 COUNTS_CACHE_SECONDS = int(os.environ.get("DJANGO_COUNTS_CACHE_SECONDS", "600"))
 # The max-age browsers and nginx get. Nobody can tell them of an edit: keep it short.
 PAGE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "10"))
-# Saving or deleting anything of these apps invalidates every cached page ...
-PAGE_CACHE_APPS = ["releases", "contacts", "flatpages", "sites"]
-# ... except the models of theirs that no cached page shows (nor their many-to-many links):
-# journalists' subscriptions and the alerts noted for them, embargo links (their pages are never
-# cached) and staff sessions. A new subscriber keeps every cached page.
+# Saving or deleting anything, of any app, invalidates every cached page, except the models that
+# no cached page shows (nor their many-to-many links). A model added later invalidates until it is
+# listed here; list it only if no public page shows anything of it.
 PAGE_CACHE_IGNORED_MODELS = [
+    # Journalists' subscriptions and the alerts noted for them: a new subscriber keeps the cache.
     "contacts.Subscription",
     "releases.AlertDelivery",
+    # Embargo links: their pages are never cached.
     "releases.EmbargoLink",
+    # The press list and the mailings to it: no public page shows them, and a mailing to
+    # thousands of addresses must not empty the page cache with every delivery.
+    "contacts.MediaOutlet",
+    "contacts.Journalist",
+    "contacts.DistributionList",
+    "contacts.Suppression",
+    "releases.Mailing",
+    "releases.MailingDelivery",
+    # Staff accounts and their sessions, the login log (anybody can fail to log in), the admin's
+    # log and the edit history (the change itself invalidates).
+    "auth.User",
+    "auth.Group",
+    "auth.Permission",
+    "contenttypes.ContentType",
     "releases.LoginSession",
+    "sessions.Session",
+    "axes.AccessAttempt",
+    "axes.AccessAttemptExpiration",
+    "axes.AccessFailureLog",
+    "axes.AccessLog",
+    "admin.LogEntry",
+    "reversion.Revision",
+    "reversion.Version",
 ]
 # Never cached, always private: ADMIN_URL_PREFIXES (above).

@@ -32,7 +32,8 @@ urlpatterns = [
     ),
 ]
 
-# In development Django serves uploads; in production the web server in front does (README).
+# In development Django serves uploads; in production the web server in front does
+# (deploy/nginx-site.conf, docs/deploy.md).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler500 = "allianz_site.errors.server_error"

@@ -79,6 +79,7 @@ DJANGO_ENV = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     "DJANGO_HTTPS": "0",  # plain HTTP on the loopback; TLS is nginx's job in production
+    "DJANGO_BEHIND_PROXY": "1",  # the "proxy" setup puts deploy/nginx-site.conf in front
     "DATABASE_URL": CONFIG["database_url"],
     "DJANGO_CONN_MAX_AGE": "600",
     "DJANGO_MEDIA_ROOT": str(WORK / "media"),

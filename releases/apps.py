@@ -14,6 +14,8 @@ class ReleasesConfig(AppConfig):
 
         user_logged_in.connect(mark_login_time, dispatch_uid="mark_login_time")
         post_migrate.connect(create_content_types, dispatch_uid="history-content-types")
+        from allianz_site import clients  # noqa: F401 - registers its deployment check
+
         from . import cache
 
         cache.connect_signals()  # every save, also from management commands, invalidates pages

@@ -8,18 +8,20 @@ A view that must never be cached says so with Django's own decorator `never_cach
 preview does); every other anonymous page is cached, whichever app adds it.
 
 Invalidation: every page key contains the site's *generation*, a random token in the "shared"
-cache that all processes read. Saving or deleting an object of an app in PAGE_CACHE_APPS, or
-changing its many-to-many links, replaces the token when the transaction commits, and from then
-on no process finds a page built before. (Not earlier: a page built from the old rows meanwhile
+cache that all processes read. Saving or deleting an object of any model, or changing its
+many-to-many links, replaces the token when the transaction commits, and from then on no process
+finds a page built before. (Not earlier: a page built from the old rows meanwhile
 would be stored under the new token.) `QuerySet.update()` and `bulk_create()` send no signals:
 call `invalidate_pages()` after them.
 
 Models that no cached page shows are listed in PAGE_CACHE_IGNORED_MODELS: saving or deleting them,
 or linking them to anything, keeps the cached pages (`shown_on_pages()`). They are journalists'
 subscriptions and the alerts noted for them (a new subscriber must not empty the cache), embargo
-links (their pages are `never_cache`) and staff sessions (a login changes no public page). A model
-is only listed there if no public page shows anything of it; a model that is forgotten there only
-empties the cache more often than needed, never too rarely.
+links (their pages are `never_cache`), and what staff logins and the admin write: accounts,
+sessions, the login log (a stranger's failed logins must not empty the cache either), the
+admin's log and the edit history. A model is only listed there if no public page shows anything
+of it; a model that is forgotten there, or that an app added later brings, only empties the cache
+more often than needed, never too rarely.
 
 Time: a page is kept at most PAGE_CACHE_SECONDS and never past the next moment at which the site
 changes by itself (`next_change()`: a release under embargo becomes public, an event passes).
@@ -36,20 +38,30 @@ rules: the generation in the key, the next change as the cap, COUNTS_CACHE_SECON
 
 The cache is an accelerator, not a dependency: when it fails (Redis away), the page is built from
 the database, the error is logged, and this process leaves the cache alone for RETRY_SECONDS.
+
+After a failure the old generation must not come back: a save while Redis was away could not
+replace it, and once Redis answers again its pages would be found. So a process that saw the
+"shared" cache fail, or could not replace the generation, *owes* an invalidation: it uses no
+cached page until it has replaced the generation, and a background thread tries every
+RETRY_SECONDS, so that the other processes stop finding the old pages within seconds after the
+cache heals, even if this one gets no request. (The one that saved may also be a manage.py
+command that ends before: then the web processes that saw the outage replace it; a process
+that ends still owing logs an error saying what to do.)
 """
 
+import atexit
 import datetime
 import hashlib
 import logging
+import threading
 import time
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Min
-from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
 from django.utils.cache import (
@@ -60,8 +72,6 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.http import http_date
-
-from .models import PressRelease, ProjectEvent
 
 logger = logging.getLogger(__name__)
 
@@ -87,9 +97,12 @@ class PageCacheMiddleware:
         if not self.may_use_cache(request):
             return mark_private_if_personal(request, self.get_response(request))
         started = timezone.now()
+        # A Host not in ALLOWED_HOSTS raises DisallowedHost here, before the cache is asked:
+        # a 400 for this request, not a cache outage.
+        address = request.build_absolute_uri()
         try:
             generation = current_generation()
-            key = page_key(generation, request)
+            key = page_key(generation, address)
             cached = caches[PAGES].get(key)
             changes_at = next_change_after(started, generation) if cached is None else None
         except Exception as error:
@@ -127,6 +140,7 @@ class PageCacheMiddleware:
     @classmethod
     def cache_failed(cls, error):
         cls.cache_down_until = time.monotonic() + RETRY_SECONDS
+        owe_invalidation()  # a save elsewhere may have missed the generation meanwhile
         logger.error(
             "Page cache unavailable (%s: %s); pages are built from the database, next try in %s s.",
             type(error).__name__,
@@ -219,13 +233,14 @@ def remembered(name, build):
     return value
 
 
-def page_key(generation, request):
+def page_key(generation, address):
     # Scheme and host are part of the address: absolute links (feeds) differ between them.
-    address = request.build_absolute_uri().encode()
-    return f"page:{generation}:{hashlib.sha256(address).hexdigest()}"
+    return f"page:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def current_generation():
+    if owes_invalidation() and not replace_generation():
+        raise RuntimeError("the generation could not be replaced since the cache failed")
     shared = caches[SHARED]
     generation = shared.get(GENERATION_KEY)
     if generation is None:  # first request ever, or the cache was emptied
@@ -238,27 +253,111 @@ def current_generation():
 
 def invalidate_pages():
     """Every cached page is stale from now on, in every process."""
-    try:
-        caches[SHARED].set(GENERATION_KEY, uuid.uuid4().hex, None)
-    except Exception:
-        logger.exception(
-            "Could not invalidate the page cache; pages cached before may be served until they "
-            "expire (PAGE_CACHE_SECONDS)."
+    if not replace_generation():
+        logger.error(
+            "Could not invalidate the page cache (the %r cache does not answer). This process "
+            "uses no cached page and tries again every %s s until it has; the others may serve "
+            "pages from before this change until then.",
+            SHARED,
+            RETRY_SECONDS,
         )
+        owe_invalidation()
+
+
+# What this process owes: `failures` counts the failures it saw (cache outages, generations it
+# could not replace), `made_good` how many of them a replaced generation has covered since.
+_owed = {"failures": 0, "made_good": 0}
+_owed_lock = threading.Lock()
+_retrying = None  # the thread that replaces the generation once the cache answers again
+_wake_retrying = threading.Event()
+
+
+def owes_invalidation():
+    return _owed["made_good"] < _owed["failures"]
+
+
+def replace_generation():
+    """Put a new generation into the shared cache; whether it is there now (Django's Redis
+    backend, made fail-safe, drops a write to an unreachable Redis without a word)."""
+    with _owed_lock:
+        failures = _owed["failures"]  # a replacement covers the failures seen before it
+    generation = uuid.uuid4().hex
+    try:
+        shared = caches[SHARED]
+        shared.set(GENERATION_KEY, generation, None)
+        replaced = shared.get(GENERATION_KEY) == generation
+    except Exception:
+        replaced = False
+    if replaced:
+        with _owed_lock:
+            _owed["made_good"] = max(_owed["made_good"], failures)
+    return replaced
+
+
+def owe_invalidation():
+    """Note a failure and make sure a thread replaces the generation once the cache answers."""
+    global _retrying
+    with _owed_lock:
+        _owed["failures"] += 1
+        if _retrying is None:
+            _retrying = threading.Thread(
+                target=retry_invalidation, name="page-cache-invalidation", daemon=True
+            )
+            _retrying.start()
+
+
+def retry_invalidation():
+    """The thread: every RETRY_SECONDS, until nothing is owed, replace the generation."""
+    global _retrying
+    while True:
+        _wake_retrying.wait(RETRY_SECONDS)
+        if owes_invalidation() and replace_generation():
+            logger.warning(
+                "Page cache invalidated after the outage: no page from before is served."
+            )
+        with _owed_lock:
+            if not owes_invalidation():
+                _retrying = None
+                return
+
+
+def stop_retrying():
+    """Give up what this process owes and end its thread (at exit, and after each test)."""
+    with _owed_lock:
+        _owed["made_good"] = _owed["failures"]
+        thread = _retrying
+    if thread is not None:
+        _wake_retrying.set()
+        thread.join()
+        _wake_retrying.clear()
+
+
+@atexit.register
+def warn_if_still_owed():
+    if owes_invalidation():
+        logger.error(
+            "This process ends before it could replace the page cache's generation after the %r "
+            "cache failed: a change saved meanwhile may be missing from cached pages for up to "
+            "%s s. Once the cache answers again, empty it (Redis: redis-cli -n <db> flushdb).",
+            SHARED,
+            settings.PAGE_CACHE_SECONDS,
+        )
+    stop_retrying()
 
 
 def next_change():
-    """The next moment at which public pages change without anybody saving anything: a release
-    under embargo becomes public, or an event moves from "Nächste Termine" to the past. Whatever
-    else makes a page depend on the clock belongs here too."""
+    """The next moment at which public pages change without anybody saving anything.
+
+    Every model whose public rows change with the clock says when, in a `next_change(now)`
+    method of its QuerySet: a release under embargo becomes public, an event passes. A model
+    added later joins by giving its QuerySet that method; nothing here names it."""
     now = timezone.now()
-    release = PressRelease.objects.scheduled().aggregate(moment=Min("publish_at"))["moment"]
-    event = (
-        ProjectEvent.objects.annotate(moment=Coalesce("ends_at", "starts_at"))
-        .filter(moment__gte=now)
-        .aggregate(first=Min("moment"))["first"]
+    moments = (
+        model._default_manager.next_change(now)
+        for model in apps.get_models()
+        if hasattr(model._default_manager, "next_change")
     )
-    return min((moment for moment in [release, event] if moment), default=None)
+    return min((moment for moment in moments if moment), default=None)
 
 
 def next_change_after(now, generation):
@@ -273,16 +372,13 @@ def next_change_after(now, generation):
 
 
 def shown_on_pages(model):
-    """Whether a cached page may show rows of `model`: the models of PAGE_CACHE_APPS except
-    PAGE_CACHE_IGNORED_MODELS. A many-to-many link is shown only if both its ends are: the links
-    between topics and subscriptions are on no page."""
+    """Whether a cached page may show rows of `model`: every model, of whichever app, except
+    those in PAGE_CACHE_IGNORED_MODELS. A many-to-many link is shown only if both its ends are:
+    the links between topics and subscriptions are on no page."""
     meta = model._meta
     if meta.auto_created:  # the table of a ManyToManyField: a foreign key to each end
         return all(shown_on_pages(end.related_model) for end in meta.fields if end.many_to_one)
-    return (
-        meta.app_label in settings.PAGE_CACHE_APPS
-        and meta.label not in settings.PAGE_CACHE_IGNORED_MODELS
-    )
+    return meta.label not in settings.PAGE_CACHE_IGNORED_MODELS
 
 
 def content_changed(sender, using=None, **kwargs):

@@ -14,13 +14,14 @@ import mimetypes
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape, linebreaks
 
-from .models import PressRelease, Project, Topic
+from .models import PressRelease, Project, ReleaseImage, Topic
 
 SITE_NAME = "Allianz für die Region"
 
@@ -65,7 +66,8 @@ class ReleaseFeed(Feed):
     def items(self, obj):
         # Items carry the lead, not the body: neither it nor the search vector is read.
         releases = self.releases(obj).defer("body", "search_vector")
-        return releases.prefetch_related("images", "topics")[: self.length]
+        images = Prefetch("images", queryset=ReleaseImage.objects.usable())
+        return releases.prefetch_related(images, "topics")[: self.length]
 
     def item_title(self, release):
         return release.title

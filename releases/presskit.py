@@ -1,6 +1,7 @@
 """
 The press kit of a release (…/pressepaket.zip): everything a newsroom needs in one download.
 
+    pressemitteilung.pdf   the release as tagged PDF (releases/documents.py)
     pressemitteilung.txt   the release as plain text: title, dateline and lead, text, "Über das
                            Projekt …", press contacts, address of the page
     BILDNACHWEIS.txt       per image: file, caption, credit, licence note
@@ -17,6 +18,7 @@ import tempfile
 import zipfile
 from html.parser import HTMLParser
 
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -133,6 +135,7 @@ def build_press_kit(release, release_url):
             _member("pressemitteilung.txt", moment),
             render_text("releases/press_kit/pressemitteilung.txt", context),
         )
+        _add_pdf(archive, release, moment)
         for entry in images:
             entry["included"] = _copy_into(
                 archive, _member(entry["name"], moment, compress=False), entry["image"].image
@@ -145,3 +148,17 @@ def build_press_kit(release, release_url):
         )
     file.seek(0)
     return file
+
+
+def _add_pdf(archive, release, moment):
+    """pressemitteilung.pdf: the stored PDF of this version (releases/documents.py), if it can be
+    made here (without Pango the kit holds the rest)."""
+    from .documents import PdfUnavailable, stored_pdf
+
+    try:
+        name = stored_pdf(release)
+    except PdfUnavailable:
+        logger.warning("Pressepaket ohne PDF: WeasyPrint findet Pango nicht.")
+        return
+    with default_storage.open(name, "rb") as source:
+        archive.writestr(_member("pressemitteilung.pdf", moment, compress=False), source.read())

@@ -3,7 +3,16 @@ from django.views.generic import TemplateView
 
 from . import feeds
 from .converters import FourDigitYearConverter, TwoDigitConverter
-from .views import archive, directory, downloads, embargo, release, subscriptions
+from .views import (
+    archive,
+    directory,
+    documents,
+    downloads,
+    embargo,
+    mailing,
+    release,
+    subscriptions,
+)
 
 register_converter(FourDigitYearConverter, "yyyy")
 register_converter(TwoDigitConverter, "mm")
@@ -31,6 +40,7 @@ urlpatterns = [
     ),
     path(f"{release_path}bild/<int:pk>/", downloads.image_download, name="image"),
     path(f"{release_path}pressepaket.zip", downloads.press_kit, name="press_kit"),
+    path(f"{release_path}pressemitteilung.pdf", documents.release_pdf, name="pdf"),
     path("presse/sperrfrist/<str:token>/", embargo.embargo_detail, name="embargo"),
     path(
         "presse/sperrfrist/<str:token>/bild/<int:pk>/", embargo.embargo_image, name="embargo_image"
@@ -39,6 +49,11 @@ urlpatterns = [
         "presse/sperrfrist/<str:token>/anhang/<int:pk>/",
         embargo.embargo_attachment,
         name="embargo_attachment",
+    ),
+    path(
+        "presse/sperrfrist/<str:token>/pressemitteilung.pdf",
+        documents.embargo_pdf,
+        name="embargo_pdf",
     ),
     path(
         "presse/sperrfrist/<str:token>/pressepaket.zip",
@@ -60,6 +75,11 @@ urlpatterns = [
         "presse/abbestellen/<str:token>/",
         subscriptions.UnsubscribeView.as_view(),
         name="unsubscribe",
+    ),
+    path(
+        "presse/abmelden/<str:token>/",
+        mailing.MailingUnsubscribeView.as_view(),
+        name="mailing_unsubscribe",
     ),
 ]
 

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contacts.models import Subscription
-from releases.models import EmbargoLink
+from releases.models import EmbargoLink, Mailing, MailingDelivery
 
 EXAMPLES_PER_PATTERN = 200
 
@@ -198,6 +198,7 @@ def real_values(world):
         "releases:attachment": in_release,
         "releases:image": {**day, "pk": release.images.get().pk},
         "releases:press_kit": day,
+        "releases:pdf": day,
         "releases:preview": {"pk": world["draft"].pk},  # staff only: the login page answers
         "releases:feed": {},
         "releases:topic_feed": {"slug": world["topic"].slug},
@@ -209,12 +210,14 @@ def real_values(world):
             "pk": link.release.attachments.get().pk,
         },
         "releases:embargo_press_kit": {"token": link.token},
+        "releases:embargo_pdf": {"token": link.token},
         "releases:subscribe": {},
         "releases:subscribe_sent": {},
         "releases:subscribe_confirm": {
             "token": Subscription.confirmation_token("neu@example.org", topics=[])
         },
         "releases:unsubscribe": {"token": world["subscription"].unsubscribe_token},
+        "releases:mailing_unsubscribe": {"token": world["delivery"].unsubscribe_token},
         "releases:projects": {},
         "releases:project": {"slug": project.slug},
         "releases:event_ics": {"slug": project.slug, "pk": world["event"].pk},
@@ -249,6 +252,9 @@ def world(make_release, make_project, make_partner, make_contact, topic):
         "contact": contact,
         "subscription": Subscription.objects.create(
             email="leserin@example.org", confirmed_at=timezone.now()
+        ),
+        "delivery": MailingDelivery.objects.create(
+            mailing=Mailing.objects.create(release=release), email="redaktion@example.org"
         ),
     }
 

@@ -22,7 +22,14 @@ MEDIA_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; s
 
 
 @pytest.fixture
-def nginx(tmp_path):
+def nginx_app():
+    """The address nginx passes pages to (`upstream presse_app`). Nothing listens there: nginx
+    answers /media/ itself. tests/test_nginx_proxy_cache.py puts a stand-in app there."""
+    return "127.0.0.1:9"
+
+
+@pytest.fixture
+def nginx(tmp_path, nginx_app):
     """nginx with the site on a free port, uploads in tmp_path/media; yields the site's address."""
     require(NGINX, "nginx is not installed (.ci/run installs it)")
     port = closed_port()  # free: nginx listens there next
@@ -30,8 +37,8 @@ def nginx(tmp_path):
         (tmp_path / folder).mkdir(parents=True)
     site = string.Template((ROOT / "deploy/nginx-site.conf").read_text()).safe_substitute(
         PRESSE_LISTEN=f"127.0.0.1:{port}",
-        PRESSE_SERVER_NAME="localhost",
-        PRESSE_APP="127.0.0.1:9",  # no app needed: nginx answers /media/ itself
+        PRESSE_SERVER_NAME="127.0.0.1 localhost",  # other host names are dropped
+        PRESSE_APP=nginx_app,
         PRESSE_STATIC_ROOT=tmp_path / "static",
         PRESSE_MEDIA_ROOT=tmp_path / "media",
         PRESSE_CACHE_DIR=tmp_path / "cache",

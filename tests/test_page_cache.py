@@ -1,21 +1,32 @@
 """The page cache never lies: anonymous visitors get cached pages, and every save, every embargo
 that ends and every event that passes shows at once. Staff, admin and preview are never cached."""
 
+import contextlib
 import datetime
+import time
+import uuid
 
 import pytest
+import redis
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth import get_user_model
 from django.contrib.flatpages.models import FlatPage
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCacheClient, RedisSerializer
+from django.db import models
+from django.db.models.signals import post_save
 from django.test import Client
+from django.test.utils import isolate_apps
 from django.utils import timezone
 
-from contacts.models import Subscription
+from contacts.models import DistributionList, Journalist, MediaOutlet, Subscription, Suppression
 from releases import cache as page_cache_module
 from releases.cache import PageCacheMiddleware, check_shared_cache
 from releases.models import (
     AlertDelivery,
     EmbargoLink,
+    Mailing,
+    MailingDelivery,
     PressRelease,
     ProjectEvent,
     ProjectPartner,
@@ -311,8 +322,39 @@ def staff_logged_in_and_out(world):
     staff.logout()
 
 
+def failed_logins(world):
+    """Anybody can fail to log in: the login log (django-axes) must not empty the cache."""
+    stranger = Client()
+    for _ in range(6):
+        response = stranger.post("/admin/login/", {"username": "redaktion", "password": "falsch"})
+        assert response.status_code in (200, 429)
+    assert AccessAttempt.objects.exists() and AccessFailureLog.objects.exists()
+
+
+def press_list_kept_and_mailed(world):
+    """The press list and the mailings to it are on no page: importing a list or sending a
+    release to thousands of addresses must not empty the cache."""
+    outlet = MediaOutlet.objects.create(name="Braunschweiger Zeitung")
+    journalist = Journalist.objects.create(
+        first_name="Jana", last_name="Beispiel", outlet=outlet, email="jana@example.org"
+    )
+    press_list = DistributionList.objects.create(name="Regionale Tageszeitungen")
+    press_list.members.add(journalist)
+    mailing = Mailing.objects.create(release=world["release"])
+    mailing.lists.add(press_list)
+    MailingDelivery.objects.create(mailing=mailing, email=journalist.email)
+    Suppression.opt_out(journalist.email)
+
+
 @pytest.mark.parametrize(
-    "change", [subscribed_and_unsubscribed, embargo_link_made_and_revoked, staff_logged_in_and_out]
+    "change",
+    [
+        subscribed_and_unsubscribed,
+        embargo_link_made_and_revoked,
+        staff_logged_in_and_out,
+        failed_logins,
+        press_list_kept_and_mailed,
+    ],
 )
 def test_what_no_page_shows_keeps_every_cached_page(
     visitor, world, committed, django_assert_num_queries, change
@@ -329,6 +371,27 @@ def test_what_no_page_shows_keeps_every_cached_page(
     for url in urls:
         with django_assert_num_queries(0):
             page(visitor, url)
+
+
+@isolate_apps("tests")
+def test_a_model_of_an_app_added_later_invalidates_unless_it_is_listed(db, committed):
+    """Every model empties the cache when saved, deleted or linked, whichever app it belongs to,
+    unless PAGE_CACHE_IGNORED_MODELS says no page shows it: a model that is forgotten there
+    makes the cache emptier, never staler."""
+
+    class Dossier(models.Model):  # of an app that did not exist when the cache was written
+        title = models.CharField(max_length=100)
+
+        class Meta:
+            app_label = "tests"
+
+        def __str__(self):
+            return self.title
+
+    generation = page_cache_module.current_generation()
+    with committed():
+        post_save.send(Dossier, instance=Dossier(pk=1, title="Neu"), created=True, using="default")
+    assert caches["shared"].get(page_cache_module.GENERATION_KEY) != generation
 
 
 def test_unpublished_release_page_answers_404_at_once(visitor, make_release, committed):
@@ -443,6 +506,20 @@ def test_event_moves_from_upcoming_to_past_at_its_end_on_a_cached_project_page(
     assert "Nächste Termine" not in page(visitor, project.get_absolute_url())
 
 
+def test_a_model_that_declares_when_it_changes_bounds_the_cache_without_being_named(
+    visitor, db, monkeypatch, time_machine
+):
+    """What a later model needs to do for pages that change with the clock (say, image rights
+    that end): give its QuerySet `next_change(now)`. The cache asks every model that has one."""
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    moment = now + datetime.timedelta(seconds=4)
+    monkeypatch.setattr(
+        Subscription._default_manager, "next_change", lambda now: moment, raising=False
+    )
+    assert cache_control(visitor.get("/presse/")) == {"public", "max-age=4"}
+
+
 def test_page_is_kept_no_longer_than_page_cache_seconds(
     settings, visitor, make_release, time_machine, django_assert_num_queries
 ):
@@ -455,9 +532,9 @@ def test_page_is_kept_no_longer_than_page_cache_seconds(
     with django_assert_num_queries(0):
         page(visitor, "/presse/")
     time_machine.move_to(now + datetime.timedelta(seconds=60))
-    # Built again: the archive's seven queries and the two that bound the new copy's lifetime
-    # (the next embargo to end, the next event to pass).
-    with django_assert_num_queries(9):
+    # Built again: the archive's seven queries and the three that bound the new copy's lifetime
+    # (the next embargo to end, the next event to pass, the next image whose rights end).
+    with django_assert_num_queries(10):
         page(visitor, "/presse/")
 
 
@@ -518,6 +595,22 @@ def test_page_with_a_form_is_built_for_each_visitor_and_private(visitor, db):
     for response in [first, second]:
         assert 'name="csrfmiddlewaretoken"' in response.content.decode()
         assert "private" in cache_control(response) and "public" not in cache_control(response)
+
+
+def test_a_request_for_another_host_is_a_400_and_the_cache_stays_on(
+    visitor, make_release, monkeypatch, caplog, django_assert_num_queries
+):
+    """A forged Host header is that request's problem: it does not switch the page cache off
+    (for RETRY_SECONDS, in this process) as if the cache had failed."""
+    monkeypatch.setattr(PageCacheMiddleware, "cache_down_until", 0.0)
+    make_release(title="Weiter aus dem Cache")
+    page(visitor, "/presse/")
+    stranger = Client(raise_request_exception=False)
+    assert stranger.get("/presse/", headers={"host": "angreifer.example"}).status_code == 400
+    with django_assert_num_queries(0):
+        assert "Weiter aus dem Cache" in page(visitor, "/presse/")
+    assert PageCacheMiddleware.cache_down_until == 0.0
+    assert "Page cache unavailable" not in caplog.text
 
 
 def test_not_found_is_not_cached(visitor, make_release, committed):
@@ -610,6 +703,123 @@ def test_with_redis_pages_are_cached_and_invalidated(
         assert "Neu aus Redis" in page(visitor, "/presse/")
     finally:
         caches["shared"].delete(page_cache_module.GENERATION_KEY)
+
+
+@pytest.fixture
+def redis_with_outages(settings, monkeypatch):
+    """Both caches in the machine's Redis through the site's fail-safe backend (as in
+    production), with `outage()` to make Redis unreachable for a while and `heal()` to make it
+    answer again, as if the few seconds in which both the backend and the page cache leave it
+    alone had passed. `generation()` is what any other process finds in Redis."""
+    require(redis_answers(), "no Redis on 127.0.0.1:6379 (.ci/run starts it)")
+    settings.PAGE_CACHE_SECONDS = 30  # the keys expire soon after the test
+    prefix = f"test-page-cache-outage-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        alias: {**caches_config, "BACKEND": "allianz_site.cache.FailSafeRedisCache"}
+        for alias, caches_config in redis_caches(
+            "redis://127.0.0.1:6379/0", prefix=prefix, timeout=5
+        ).items()
+    }
+    monkeypatch.setattr(PageCacheMiddleware, "cache_down_until", 0.0)
+    real_client = RedisCacheClient.get_client
+    other_process = redis.Redis.from_url("redis://127.0.0.1:6379/0")  # not cut off by outage()
+    generation_key = caches["shared"].make_key(page_cache_module.GENERATION_KEY)
+
+    def unreachable(self, key=None, *, write=False):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+
+    class Redis:
+        @contextlib.contextmanager
+        def outage(self):
+            monkeypatch.setattr(RedisCacheClient, "get_client", unreachable)
+            yield
+            monkeypatch.setattr(RedisCacheClient, "get_client", real_client)
+
+        def heal(self):
+            for alias in ["default", "shared"]:
+                caches[alias]._unavailable_until = 0.0
+            PageCacheMiddleware.cache_down_until = 0.0
+
+        def generation(self):
+            value = other_process.get(generation_key)
+            return None if value is None else RedisSerializer().loads(value)
+
+    yield Redis()
+    other_process.delete(generation_key)
+    other_process.close()
+
+
+def test_after_a_redis_outage_no_page_from_before_a_change_comes_back(
+    visitor, make_release, committed, redis_with_outages
+):
+    """A withdrawal saved while Redis is away cannot replace the generation; once Redis answers
+    again, the process that saved it replaces it before it serves anything from the cache."""
+    release = make_release(title="Bald zurückgezogen")
+    assert "Bald zurückgezogen" in page(visitor, "/presse/")
+    assert "Bald zurückgezogen" in page(visitor, "/presse/")  # now from Redis
+    before = redis_with_outages.generation()
+    with redis_with_outages.outage():
+        with committed():
+            release.withdraw()
+            release.save()
+        assert "Bald zurückgezogen" not in page(visitor, "/presse/")  # from the database
+    redis_with_outages.heal()
+    assert "Bald zurückgezogen" not in page(visitor, "/presse/")
+    assert visitor.get(release.get_absolute_url()).status_code == 410
+    assert redis_with_outages.generation() not in (before, None)  # for every other process too
+
+
+def test_after_a_redis_outage_an_idle_process_replaces_the_generation_by_itself(
+    make_release, committed, redis_with_outages, monkeypatch, caplog
+):
+    """The process that saved gets no request after the outage: its thread replaces the
+    generation, so that the other processes do not find the old pages either."""
+    monkeypatch.setattr(page_cache_module, "RETRY_SECONDS", 0.05)
+    monkeypatch.setattr("allianz_site.cache.RETRY_SECONDS", 0.05)
+    release = make_release(title="Bald zurückgezogen")
+    before = page_cache_module.current_generation()
+    with redis_with_outages.outage():
+        with committed():
+            release.withdraw()
+            release.save()
+        time.sleep(0.3)  # the thread tries in vain meanwhile
+        assert redis_with_outages.generation() == before
+    for _ in range(100):  # Redis answers again; nobody asks this process for a page
+        if redis_with_outages.generation() != before:
+            break
+        time.sleep(0.05)
+    assert redis_with_outages.generation() not in (before, None)
+    assert "Page cache invalidated after the outage" in caplog.text
+
+
+def test_after_a_redis_outage_a_process_that_only_read_replaces_the_generation_too(
+    visitor, make_release, redis_with_outages
+):
+    """A save during the outage may have come from a process that ended before Redis answered
+    again (a manage.py command): every process that saw the cache fail replaces the generation
+    once it answers again."""
+    make_release(title="Vorher")
+    assert "Vorher" in page(visitor, "/presse/")
+    before = redis_with_outages.generation()
+    with redis_with_outages.outage():
+        PressRelease.objects.update(title="Nachher")  # another process's save, which could not
+        assert "Nachher" in page(visitor, "/presse/")  # ... invalidate either
+    redis_with_outages.heal()
+    assert "Nachher" in page(visitor, "/presse/")
+    assert redis_with_outages.generation() not in (before, None)
+
+
+def test_a_process_that_ends_before_the_cache_answers_again_says_what_to_do(settings, caplog):
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},  # keeps nothing
+    }
+    page_cache_module.invalidate_pages()
+    assert page_cache_module.owes_invalidation()
+    page_cache_module.warn_if_still_owed()  # what atexit calls
+    assert "This process ends before it could replace the page cache's generation" in caplog.text
+    assert "redis-cli -n <db> flushdb" in caplog.text
+    assert page_cache_module._retrying is None
 
 
 # --- Configuration ----------------------------------------------------------------------------

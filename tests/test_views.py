@@ -184,5 +184,6 @@ def test_detail_page_query_count_does_not_grow_with_images(client, make_release,
     assert count_queries(client, few.get_absolute_url()) == count_queries(
         client, many.get_absolute_url()
     )
-    # Release, topics, images, attachments, projects, partners, contacts, related releases.
-    assert count_queries(client, many.get_absolute_url()) == 8
+    # Release, topics, images, attachments, projects, partners, contacts, related releases, and
+    # the boilerplate with its shareholders line.
+    assert count_queries(client, many.get_absolute_url()) == 10

@@ -12,8 +12,10 @@ from .base import (
     validate_image_size,
     validate_logo_size,
 )
+from .documents import Organisation, OrganisationQuerySet
 from .embargo import EmbargoLink, EmbargoLinkQuerySet, default_link_expiry
-from .media import ReleaseAttachment, ReleaseImage
+from .mailing import Mailing, MailingDelivery
+from .media import ReleaseAttachment, ReleaseImage, ReleaseImageQuerySet
 from .partners import LOGO_EXTENSIONS, Partner, PartnerKind
 from .projects import (
     Project,
@@ -41,7 +43,11 @@ __all__ = [
     "AlertDelivery",
     "EmbargoLink",
     "EmbargoLinkQuerySet",
+    "Mailing",
+    "MailingDelivery",
     "NamedModel",
+    "Organisation",
+    "OrganisationQuerySet",
     "Partner",
     "PartnerKind",
     "PressRelease",
@@ -55,6 +61,7 @@ __all__ = [
     "ProjectStatus",
     "ReleaseAttachment",
     "ReleaseImage",
+    "ReleaseImageQuerySet",
     "ReleaseStatus",
     "Topic",
     "dateline_places",

@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.core import signing
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,6 +56,10 @@ class EmbargoLink(models.Model):
         "Widerrufen", default=False, help_text="Ein widerrufener Link öffnet nichts mehr."
     )
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
+    # Counted on our server when the page is opened (no pixel, nothing in the mail).
+    open_count = models.PositiveIntegerField("Aufrufe", default=0, editable=False)
+    first_opened_at = models.DateTimeField("Erster Aufruf", null=True, editable=False)
+    last_opened_at = models.DateTimeField("Letzter Aufruf", null=True, editable=False)
 
     objects = EmbargoLinkQuerySet.as_manager()
 
@@ -85,6 +90,15 @@ class EmbargoLink(models.Model):
             .select_related("release")
             .filter(pk=link_pk, release_id=release_pk)
             .first()
+        )
+
+    def record_open(self):
+        """One more opening of the page, counted in a single UPDATE (two at once both count)."""
+        now = timezone.now()
+        EmbargoLink.objects.filter(pk=self.pk).update(
+            open_count=models.F("open_count") + 1,
+            first_opened_at=Coalesce("first_opened_at", models.Value(now)),
+            last_opened_at=now,
         )
 
     def full_url(self):

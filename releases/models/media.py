@@ -1,9 +1,11 @@
 import contextlib
+import datetime
 from pathlib import PurePath
 
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from allianz_site.uploads import (
     MAX_ATTACHMENT_BYTES,
@@ -18,6 +20,33 @@ from ..renditions import MIME_TYPES, delete_renditions, make_renditions
 from ..slugs import slugify_de
 from .base import ATTACHMENT_EXTENSIONS, IMAGE_EXTENSIONS, upload_path
 from .release import PressRelease
+
+
+class ReleaseImageQuerySet(models.QuerySet):
+    def usable(self):
+        """The one rights rule: images whose "Nutzungsrechte bis" has not come. At that moment an
+        image leaves every public surface (page, downloads, press kit, PDF, feed), with no job
+        run; the page cache ends its pages then (releases.cache.next_change)."""
+        return self.filter(
+            models.Q(rights_until__isnull=True) | models.Q(rights_until__gt=timezone.now())
+        )
+
+    def public(self):
+        """Usable images of public releases: what journalists may see and download."""
+        return self.usable().filter(release__in=PressRelease.objects.published())
+
+    def next_change(self, now):
+        """When the next image's rights end (see releases.cache.next_change)."""
+        return self.filter(rights_until__gt=now).aggregate(first=models.Min("rights_until"))[
+            "first"
+        ]
+
+    def rights_ending(self, days=30):
+        """Images whose rights end within `days` days (and have not ended yet), soonest first."""
+        now = timezone.now()
+        return self.filter(
+            rights_until__gt=now, rights_until__lte=now + datetime.timedelta(days=days)
+        ).order_by("rights_until")
 
 
 class ReleaseImage(models.Model):
@@ -61,6 +90,13 @@ class ReleaseImage(models.Model):
         blank=True,
         help_text="z. B. „Abdruck honorarfrei bei Nennung des Bildnachweises“",
     )
+    rights_until = models.DateTimeField(
+        "Nutzungsrechte bis",
+        null=True,
+        blank=True,
+        help_text="Leer = ohne Ende. Zu diesem Zeitpunkt verschwindet das Bild von selbst von "
+        "allen öffentlichen Seiten, aus Downloads, Pressepaketen und PDFs.",
+    )
     order = models.PositiveIntegerField("Reihenfolge", default=0)
     renditions = models.JSONField(
         "Bildvarianten",
@@ -70,6 +106,8 @@ class ReleaseImage(models.Model):
         help_text="Verkleinerte Fassungen (AVIF, WebP, JPEG) in mehreren Breiten; werden beim "
         "Speichern eines neuen Bildes einmal erzeugt.",
     )
+
+    objects = ReleaseImageQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]

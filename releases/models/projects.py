@@ -5,6 +5,8 @@ import icalendar
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models import Min
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
@@ -205,6 +207,17 @@ class ProjectArea(models.Model):
         return f"{self.project}: {self.name}"
 
 
+class ProjectEventQuerySet(models.QuerySet):
+    def next_change(self, now):
+        """When the next event ends (or starts, if it has no end) and so moves from "Nächste
+        Termine" to the past on its project's page (see releases.cache.next_change)."""
+        return (
+            self.annotate(moment=Coalesce("ends_at", "starts_at"))
+            .filter(moment__gte=now)
+            .aggregate(first=Min("moment"))["first"]
+        )
+
+
 class ProjectEvent(models.Model):
     area = models.ForeignKey(
         ProjectArea, on_delete=models.CASCADE, related_name="events", verbose_name="Projektraum"
@@ -216,6 +229,8 @@ class ProjectEvent(models.Model):
         "Ort", max_length=255, help_text="z. B. „Gründer- und Unternehmerzentrum, Helmstedt“"
     )
     description = models.TextField("Beschreibung", blank=True)
+
+    objects = ProjectEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "pk"]

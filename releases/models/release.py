@@ -5,7 +5,7 @@ from collections import Counter
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -62,6 +62,12 @@ class PressReleaseQuerySet(models.QuerySet):
     def scheduled(self):
         """Published, but still under embargo (Sperrfrist)."""
         return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=timezone.now())
+
+    def next_change(self, now):
+        """When the next release under embargo becomes public (see releases.cache.next_change)."""
+        return self.filter(status=PressRelease.Status.PUBLISHED, publish_at__gt=now).aggregate(
+            moment=Min("publish_at")
+        )["moment"]
 
     def due_for_alerts(self):
         """Public, and made public recently enough that subscribers still want to hear of it."""
@@ -472,6 +478,9 @@ class PressRelease(models.Model):
 
     def get_press_kit_url(self):
         return reverse("releases:press_kit", kwargs=self.url_kwargs())
+
+    def get_pdf_url(self):
+        return reverse("releases:pdf", kwargs=self.url_kwargs())
 
     def alert_recipients(self):
         """Subscribers to mail about this release: those who chose one of its topics or projects,

@@ -25,7 +25,7 @@ def public_releases():
 
 
 class HomeView(ListView):
-    """The latest releases and the running projects (DESIGN.md's URL map)."""
+    """The home page, /: the latest releases and the running projects."""
 
     template_name = "releases/home.html"
     context_object_name = "releases"

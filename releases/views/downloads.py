@@ -7,12 +7,12 @@ from ..models import (
     ReleaseImage,
 )
 from ..presskit import build_press_kit
-from .release import public_projects
+from .release import public_projects, usable_images
 
 
 def press_kit_relations():
     """What the press kit holds besides the text (releases/presskit.py): no topics, no partners."""
-    return ["images", "attachments", public_projects()]
+    return [usable_images(), "attachments", public_projects()]
 
 
 def attachment_download(request, year, month, day, slug, pk):
@@ -58,7 +58,7 @@ def press_kit_response(request, release):
 
 def image_download(request, year, month, day, slug, pk):
     image = get_object_or_404(
-        ReleaseImage,
+        ReleaseImage.objects.usable(),
         pk=pk,
         release__slug=slug,
         release__in=releases_visible_to(request),

@@ -34,6 +34,7 @@ def embargo_view(view):
 @embargo_view
 def embargo_detail(request, link):
     release = link.release
+    link.record_open()
     if release.is_public:
         return redirect(release)  # the embargo is over: the public page is the one to share
     prefetch_related_objects([release], *release_page_relations())
@@ -48,7 +49,7 @@ def embargo_detail(request, link):
 
 @embargo_view
 def embargo_image(request, link, pk):
-    return image_response(get_object_or_404(link.release.images, pk=pk))
+    return image_response(get_object_or_404(link.release.images.usable(), pk=pk))
 
 
 @embargo_view

@@ -9,6 +9,7 @@ from django.views.generic import DetailView
 from ..models import (
     PressRelease,
     Project,
+    ReleaseImage,
 )
 
 
@@ -18,10 +19,16 @@ def public_projects():
     return Prefetch("projects", queryset=Project.objects.public())
 
 
+def usable_images():
+    """The images of a release that may be shown (ReleaseImageQuerySet.usable: rights not ended).
+    A new Prefetch each time, as public_projects."""
+    return Prefetch("images", queryset=ReleaseImage.objects.usable())
+
+
 def release_page_relations():
     """What a release page shows besides its text, one query each. (The active contacts come in
     one query of their own: PressRelease.press_contacts.)"""
-    return ["topics", "images", "attachments", public_projects(), "partners"]
+    return ["topics", usable_images(), "attachments", public_projects(), "partners"]
 
 
 class ReleaseDetailView(DetailView):

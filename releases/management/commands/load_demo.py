@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 
 from contacts.models import PressContact
 from releases.models import (
+    Organisation,
     Partner,
     PressRelease,
     Project,
@@ -115,6 +116,21 @@ Abschlussveranstaltungen zwischen dem 21. und dem 30. März 2022.</p>
         ]
     ],
 ]
+
+
+# The boilerplate under every release and the facts of the fact sheet (our own words).
+ORGANISATION = {
+    "name": "Allianz für die Region GmbH",
+    "about_title": "Über die Allianz für die Region",
+    "about": "Die Allianz für die Region GmbH ist die gemeinsame Entwicklungsgesellschaft von "
+    "Wirtschaft, Kommunen, Kammern und Gewerkschaft im Südosten Niedersachsens. Sie bringt "
+    "Unternehmen, Schulen und Verwaltungen zusammen, damit die Region Fachkräfte gewinnt und "
+    "hält, und wirbt für die Region als Ort zum Arbeiten und Leben.",
+    "management": "Wendelin Göbel",
+    "region": "Die Städte Braunschweig, Salzgitter und Wolfsburg und die Landkreise Gifhorn, "
+    "Goslar, Helmstedt, Peine und Wolfenbüttel",
+    "address": "Allianz für die Region GmbH\nBraunschweig",
+}
 
 
 def scheduled_release(now):
@@ -467,6 +483,7 @@ class Command(BaseCommand):
                 title="Projektsteckbrief Betriebsnachbarschaften",
             )
         contacts, partners, projects = load_directory()
+        Organisation.objects.get_or_create(pk=Organisation.SINGLE_ID, defaults=ORGANISATION)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo-Inhalte bereit: {PressRelease.objects.count()} Pressemitteilungen, "

@@ -1,5 +1,6 @@
 """
-Mail each newly public release to its subscribers, exactly once. Run it every minute (README):
+Mail each newly public release to its subscribers, exactly once. Run it every minute
+(docs/deploy.md, "Cron"):
 
     * * * * *  cd /srv/presse && .venv/bin/python manage.py send_release_alerts
 
@@ -19,34 +20,31 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from releases.models import AlertDelivery, PressRelease
+from releases.mailing.mail import public_links, release_mail
+from releases.models import AlertDelivery, MailingDelivery, PressRelease
 
 logger = logging.getLogger(__name__)
 
 
 def alert_message(delivery, connection):
+    """The same mail as to the press list (full text, HTML and plain text), with the reason and
+    the unsubscribe link of the subscription."""
     release, subscription = delivery.release, delivery.subscription
     unsubscribe_url = settings.SITE_URL + reverse(
         "releases:unsubscribe", args=[subscription.unsubscribe_token]
     )
     context = {
-        "release": release,
-        "release_url": settings.SITE_URL + release.get_absolute_url(),
         "topics": [topic.name for topic in subscription.topics.all()],
         "projects": [project.name for project in subscription.projects.all()],
-        "unsubscribe_url": unsubscribe_url,
     }
-    subject = " ".join(render_to_string("releases/mail/alert_subject.txt", context).split())
-    return mail.EmailMessage(
-        subject=subject,
-        body=render_to_string("releases/mail/alert.txt", context),
-        to=[subscription.email],
+    reason = " ".join(render_to_string("releases/mail/alert_reason.txt", context).split())
+    return release_mail(
+        release,
+        to=subscription.email,
+        links=public_links(release),
+        unsubscribe_url=unsubscribe_url,
+        reason=reason,
         connection=connection,
-        headers={
-            # RFC 8058: mail programs offer "Abbestellen" and POST to the address themselves.
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
     )
 
 
@@ -96,7 +94,14 @@ class Command(BaseCommand):
 
     def note_deliveries(self, release):
         """One delivery row per matching subscriber; repeating this adds nothing twice."""
-        new = release.alert_recipients().exclude(alert_deliveries__release=release)
+        new = (
+            release.alert_recipients()
+            .exclude(alert_deliveries__release=release)
+            # who got it from a mailing to the press list does not get it twice
+            .exclude(
+                email__in=MailingDelivery.objects.filter(mailing__release=release).values("email")
+            )
+        )
         AlertDelivery.objects.bulk_create(
             [AlertDelivery(release=release, subscription=subscription) for subscription in new],
             ignore_conflicts=True,

@@ -13,7 +13,7 @@ def date_existing_notes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0015_release_public_order_index'),
+        ('releases', '0019_merge_0017_mailing_0018_media_image_rights_until'),
     ]
 
     operations = [

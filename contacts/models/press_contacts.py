@@ -1,5 +1,6 @@
-# The press contacts and journalists' subscriptions live here (see DESIGN.md).
-# This app imports nothing from `releases`.
+# People and addresses: the press contacts and journalists' subscriptions. This app imports
+# nothing from `releases`, so that it can be read and tested on its own and no import cycle can
+# arise; what a subscription covers is declared there (docs/decisions.md, "Shape of the code").
 import datetime
 import re
 import uuid
@@ -12,6 +13,8 @@ from django.db import models
 from django.urls import reverse
 
 from allianz_site.uploads import MAX_PHOTO_BYTES, MB, CleanImageField, MaxFileSize
+
+from .press_list import AddressQuerySet
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()/\-]*$",
@@ -173,6 +176,13 @@ class Subscription(models.Model):
         "Einwilligung am",
         help_text="Wann der Bestätigungslink aufgerufen wurde: der Nachweis der Einwilligung.",
     )
+    daily_digest = models.BooleanField(
+        "Tägliche Zusammenfassung",
+        default=False,
+        help_text="Statt einer Mail je Mitteilung eine Mail am Tag mit allen neuen Mitteilungen.",
+    )
+
+    objects = AddressQuerySet.as_manager()
 
     class Meta:
         ordering = ["email"]
