@@ -16,6 +16,7 @@ to a FileField's validators.
 """
 
 import codecs
+import contextlib
 import io
 import re
 import warnings
@@ -56,6 +57,13 @@ NOT_AN_IMAGE = (
 )
 
 
+def is_stored(file):
+    """Whether `file` is one stored before (a saved FieldFile), not a new upload. It was checked
+    when it came; checking it again on every save of its object would read it, and a file gone
+    from disk since would make saving fail with a 500."""
+    return getattr(file, "_committed", False) is True
+
+
 @deconstructible
 class MaxFileSize:
     """A file field's validator: the file is at most `limit` bytes. Deconstructible and
@@ -68,6 +76,8 @@ class MaxFileSize:
         self.limit = limit
 
     def __call__(self, file):
+        if is_stored(file):
+            return
         if file.size > self.limit:
             raise ValidationError(
                 self.message,
@@ -161,6 +171,12 @@ class CleanImageField(models.ImageField):
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": ImageUploadField, **kwargs})
 
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        # A stored file gone from disk keeps the dimensions measured when it came: the form of
+        # its object still saves (a 500 otherwise).
+        with contextlib.suppress(OSError):
+            super().update_dimension_fields(instance, force, *args, **kwargs)
+
     def pre_save(self, model_instance, add):
         file = getattr(model_instance, self.attname)
         if file and not file._committed:
@@ -225,6 +241,8 @@ def _content_matches(file, extension):
 
 
 def validate_attachment_content(file):
+    if is_stored(file):
+        return
     extension = PurePath(file.name).suffix.lower().lstrip(".")
     if not _content_matches(file, extension):
         raise ValidationError(

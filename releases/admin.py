@@ -1,4 +1,5 @@
 import reversion
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
@@ -6,19 +7,15 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models.functions import ExtractYear
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django_ckeditor_5.widgets import CKEditor5Widget
-from reversion.admin import VersionAdmin
-from reversion.models import Version
 
-from allianz_site.history import HistoryAdmin
+from allianz_site.history import HistoryAdmin, OwnRevisionsAdmin, as_stored, stored_object
 from allianz_site.labelled_admin import LabelledListEditable, LabelledTabularInline
 from contacts.models import PressContact
 
@@ -42,8 +39,9 @@ from .sanitize import sanitize_html
 # holds its images and attachments but not its embargo links: restoring an old version must not
 # bring back a link that was revoked since. Topics and projects leave out the journalists'
 # subscriptions: an old version must not change whose alerts they are in. The admins below are
-# VersionAdmins; those of topics, projects and partners (and contacts) are HistoryAdmins, whose
-# deletions keep the links from releases to them (the many-to-many tables registered here).
+# OwnRevisionsAdmins (restoring one object changes no other); those of topics, projects and
+# partners (and contacts) are HistoryAdmins, whose deletions keep the links from releases to them
+# (the many-to-many tables registered here).
 reversion.register(ReleaseImage)
 reversion.register(ReleaseAttachment)
 reversion.register(PressRelease, follow=["images", "attachments"])
@@ -148,19 +146,42 @@ class ReleaseChangeList(ChangeList):
     in list_display that needs another field adds it here (else one query per row, which
     tests/test_admin.py counts). Actions still get whole rows (get_queryset is unchanged)."""
 
-    shown_fields = ["title", "status", "publish_at", "release_date"]
+    shown_fields = ["title", "status", "publish_at", "withdrawn_at", "release_date"]
 
     def get_results(self, request):
         self.queryset = self.queryset.only(*self.shown_fields)
         super().get_results(request)
 
 
+class PressReleaseForm(forms.ModelForm):
+    """The release form. "Status" and "Veröffentlichen ab" are not copied onto the release like
+    the other fields: they name the state wanted, and the model's transition takes the release
+    there (PressRelease.move_to). So publishing again means now unless the form chose a new
+    moment, and a draft cannot be withdrawn."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_error("status") or self.has_error("publish_at"):
+            return cleaned
+        release = self.instance
+        status = cleaned.pop("status", release.status)  # read-only for the Redaktion
+        moment = cleaned.pop("publish_at", None)
+        # An untouched field chooses no moment; an emptied one means "sofort" (its help text).
+        at = (moment or timezone.now()) if "publish_at" in self.changed_data else None
+        try:
+            release.move_to(status, at=at)
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(PressRelease)
-class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
+class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
     """With edit history (django-reversion): "Geschichte" on a release shows who changed what and
     restores any version, with its images and attachments; "Gelöschte Pressemitteilungen
     wiederherstellen" on the list brings back a deleted one."""
 
+    form = PressReleaseForm
     list_display = ["title", "status_label", "publish_at", "release_date"]
     list_filter = ["status", ReleaseTopicFilter, ReleaseYearFilter]
     # The search box searches like the public archive (get_search_results); search_fields only
@@ -223,16 +244,14 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
         return super().recover_view(request, version_id, extra_context)
 
     def check_restore_keeps_publishing_state(self, request, version_id, current):
-        """Restoring a version must not publish, move or unpublish for someone who may not."""
+        """Restoring a version must not publish, move, unpublish or withdraw for someone who may
+        not. Restoring changes the version's release alone (OwnRevisionsAdmin); its publishing
+        state is compared as the version stores it (to the millisecond)."""
         if self.has_publish_permission(request):
             return
-        old = get_object_or_404(Version, pk=version_id).field_dict
-
-        def state(status, publish_at):
-            return (status,) if status == PressRelease.Status.DRAFT else (status, publish_at)
-
-        now = state(current.status, current.publish_at) if current else state("draft", None)
-        if state(old["status"], old["publish_at"]) != now:
+        version = self.get_version(version_id)
+        now = as_stored(current or PressRelease(), version).publishing_state()
+        if stored_object(version).publishing_state() != now:
             raise PermissionDenied(
                 "Diese Fassung hat einen anderen Veröffentlichungsstand; "
                 "wiederherstellen darf sie nur die Chefredaktion."
@@ -263,48 +282,50 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, obj):
-        if obj.is_embargoed:
-            moment = date_format(timezone.localtime(obj.publish_at), "d.m.Y, H:i")
-            return f"Sperrfrist bis {moment} Uhr"
-        return obj.get_status_display()
+        return obj.state_label
 
     @admin.action(
         description="Ausgewählte veröffentlichen (eine Sperrfrist bleibt bestehen)",
         permissions=["publish"],
     )
     def publish(self, request, queryset):
-        for release in queryset:
-            release.status = PressRelease.Status.PUBLISHED
-            release.save()
+        releases = list(queryset)
+        self.save_each(request, releases, PressRelease.publish, "Veröffentlicht.")
         self.message_user(
-            request, f"{len(queryset)} Mitteilung(en) veröffentlicht.", messages.SUCCESS
+            request, f"{len(releases)} Mitteilung(en) veröffentlicht.", messages.SUCCESS
         )
 
     @admin.action(description="Ausgewählte zurückziehen (wieder Entwurf)", permissions=["publish"])
     def unpublish(self, request, queryset):
-        for release in queryset:
-            release.status = PressRelease.Status.DRAFT
-            release.save()
+        releases = list(queryset)
+        self.save_each(request, releases, PressRelease.unpublish, "Wieder Entwurf.")
         self.message_user(
-            request, f"{len(queryset)} Mitteilung(en) zurückgezogen.", messages.SUCCESS
+            request, f"{len(releases)} Mitteilung(en) zurückgezogen.", messages.SUCCESS
         )
 
     @admin.action(
-        description="Ausgewählte öffentlich zurückziehen (Adresse bleibt mit Hinweis erreichbar)",
+        description="Ausgewählte öffentlich zurückziehen (eine schon öffentliche Adresse meldet "
+        "das dann)",
         permissions=["publish"],
     )
     def withdraw(self, request, queryset):
-        withdrawn = 0
-        for release in queryset.exclude(status=PressRelease.Status.DRAFT):
-            release.status = PressRelease.Status.WITHDRAWN
-            release.save()
-            withdrawn += 1
-        self.message_user(
-            request,
-            f"{withdrawn} Mitteilung(en) zurückgezogen; ihre Adressen melden das jetzt. "
-            "Entwürfe bleiben unverändert.",
-            messages.SUCCESS,
-        )
+        releases = list(queryset.filter(status=PressRelease.Status.PUBLISHED))
+        embargoed = sum(release.is_embargoed for release in releases)
+        self.save_each(request, releases, PressRelease.withdraw, "Zurückgezogen.")
+        public = len(releases) - embargoed
+        message = f"{len(releases)} Mitteilung(en) zurückgezogen."
+        if public:
+            message += (
+                f" Öffentlich waren davon {public}: Ihre Adresse meldet jetzt, dass sie "
+                "zurückgezogen wurde."
+            )
+        if embargoed:
+            message += (
+                f" Unter Sperrfrist standen davon {embargoed}: Sie erscheinen nie, ihre Adresse "
+                "bleibt „Seite nicht gefunden“."
+            )
+        message += " Entwürfe und bereits zurückgezogene bleiben unverändert."
+        self.message_user(request, message, messages.SUCCESS)
 
 
 @admin.register(Topic)
@@ -366,7 +387,7 @@ class ProjectEventInline(LabelledDateTimes, admin.StackedInline):
 
 
 @admin.register(ProjectArea)
-class ProjectAreaAdmin(VersionAdmin):
+class ProjectAreaAdmin(OwnRevisionsAdmin):
     list_display = ["name", "project", "order"]
     list_filter = ["project"]
     search_fields = ["name", "project__name"]
@@ -427,7 +448,7 @@ class AlertDeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(VersionAdmin):
+class OrganisationAdmin(OwnRevisionsAdmin):
     """The one profile of the organisation: the boilerplate under every release and the facts of
     the fact sheet. There is one; it cannot be deleted."""
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_ckeditor_5.views import upload_file as ckeditor_upload_file
 
 from allianz_site.uploads import MaxFileSize
@@ -76,7 +77,7 @@ def test_staff_schedules_a_release_with_image_and_attachment(staff_client, clien
     assert list(release.topics.all()) == [topic]
 
     listing = staff_client.get(LIST_URL).content.decode()
-    moment = timezone.localtime(release.publish_at).strftime("%d.%m.%Y, 10:00")
+    moment = date_format(timezone.localtime(release.publish_at), "j. F Y, 10:00")
     assert f"Sperrfrist bis {moment} Uhr" in listing
 
     client.logout()

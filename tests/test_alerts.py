@@ -534,17 +534,34 @@ def test_draft_is_never_sent(make_release, readers):
     assert not AlertDelivery.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "status",
-    [PressRelease.Status.DRAFT, PressRelease.Status.WITHDRAWN],
-    ids=["unpublished", "withdrawn"],
-)
-def test_unpublished_or_withdrawn_release_is_not_sent(make_release, readers, status):
+@pytest.mark.parametrize("transition", [PressRelease.unpublish, PressRelease.withdraw])
+def test_unpublished_or_withdrawn_release_is_not_sent(make_release, readers, transition):
     release = make_release()
-    release.status = status
+    transition(release)
     release.save()
     run()
     assert mail.outbox == []
+
+
+def test_a_release_published_again_is_announced_again(staff_client, make_release, topics, readers):
+    """Published last week (outside the alert window), unpublished and published again: it goes
+    out now, so its subscribers hear of it; whoever got it the first time does not again."""
+    release = make_release(
+        title="Wieder da",
+        topics=[topics["Fachkräftesicherung"]],
+        publish_at=timezone.now() - datetime.timedelta(days=7),
+    )
+    AlertDelivery.objects.create(
+        release=release, subscription=readers["alle"], sent_at=release.publish_at
+    )
+    run()
+    assert mail.outbox == []  # outside the window
+    for action in ["unpublish", "publish"]:
+        url = "/admin/releases/pressrelease/"
+        staff_client.post(url, {"action": action, "_selected_action": [release.pk]})
+    run()
+    assert recipients() == ["fachkraefte@example.org"]
+    assert mail.outbox[0].subject == "Pressemitteilung: Wieder da"
 
 
 def test_archive_and_releases_from_before_a_subscription_are_not_sent(make_release, topics):

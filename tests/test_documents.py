@@ -233,7 +233,7 @@ def test_pdf_of_a_release_that_is_not_public_is_not_found(client, make_release, 
 
 
 def test_pdf_of_withdrawn_release_is_not_found(client, pdf_release):
-    pdf_release.status = PressRelease.Status.WITHDRAWN
+    pdf_release.withdraw()
     pdf_release.save()
     assert client.get(pdf_release.get_pdf_url()).status_code == 404
 

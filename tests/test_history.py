@@ -1,16 +1,20 @@
 """Edit history (django-reversion): who changed what, restoring a version or a deleted object."""
 
+import datetime
 from html.parser import HTMLParser
 
 import pytest
+import reversion
+import time_machine
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils import timezone
 from reversion.models import Version
 
 from contacts.models import PressContact, Subscription
-from releases.models import Partner, PressRelease, ProjectPartner, Topic
+from releases.models import Partner, PressRelease, ProjectPartner, ReleaseImage, Topic
 
+from .conftest import image_upload
 from .test_admin import ADD_URL, LIST_URL, release_form
 
 
@@ -205,6 +209,150 @@ def test_redaktion_cannot_bring_back_a_deleted_published_release(chief, editor_c
     deleted = Version.objects.get_deleted(PressRelease).get()
     assert editor_client.get(f"{LIST_URL}recover/{deleted.pk}/").status_code == 403
     assert not PressRelease.objects.exists()
+
+
+def test_redaktion_restores_an_earlier_text_of_a_release_published_at_once(
+    chief, editor_client, topic
+):
+    """Published "sofort", the release's moment has microseconds; its versions keep milliseconds.
+    That difference is no change of its publishing state."""
+    with time_machine.travel(timezone.now().replace(microsecond=123456), tick=False):
+        release = create_through_admin(
+            chief, topic, title="Alter Titel", publish_at_0="", publish_at_1=""
+        )
+    assert release.is_public and release.publish_at.microsecond == 123456
+    submit_as_shown(editor_client, change_url(release), title="Neuer Titel")
+    first = versions(release)[0]
+
+    response = submit_as_shown(editor_client, f"{LIST_URL}{release.pk}/history/{first.pk}/")
+    assert response.status_code == 302
+    release.refresh_from_db()
+    assert release.title == "Alter Titel" and release.is_public
+    assert release.publish_at.microsecond == 123000  # the moment as the version stored it
+
+
+def post_action(client, action, *releases):
+    return client.post(
+        LIST_URL, {"action": action, "_selected_action": [release.pk for release in releases]}
+    )
+
+
+def test_a_list_action_records_one_revision_per_release(chief, make_release):
+    first, second = (make_release(status="draft", publish_at=None) for _ in range(2))
+    post_action(chief, "publish", first, second)
+    [of_first], [of_second] = versions(first), versions(second)
+    assert of_first.revision != of_second.revision
+    assert [version.object_id for version in of_first.revision.version_set.all()] == [str(first.pk)]
+    assert of_first.revision.user.username == "chefin"
+    assert of_first.revision.get_comment() == "Veröffentlicht."
+
+
+def saved_together(*releases):
+    """One revision for several releases: what a list action stored before it kept them apart,
+    and what restoring must still take apart."""
+    with reversion.create_revision():
+        for release in releases:
+            release.save()
+    [version] = versions(releases[0])[-1:]
+    assert version.revision.version_set.count() >= len(releases)
+    return version
+
+
+def withdrawn_by_chefredaktion(chief, other):
+    post_action(chief, "withdraw", other)
+    other.refresh_from_db()
+    assert other.status == PressRelease.Status.WITHDRAWN
+    return {"status": PressRelease.Status.WITHDRAWN}
+
+
+def embargo_moved_later_by_chefredaktion(chief, other):
+    later = timezone.localtime(other.publish_at).replace(microsecond=0)
+    later += datetime.timedelta(days=7)
+    response = submit_as_shown(
+        chief,
+        change_url(other),
+        publish_at_0=later.strftime("%d.%m.%Y"),
+        publish_at_1=later.strftime("%H:%M:%S"),
+    )
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.publish_at == later
+    return {"publish_at": later}
+
+
+@pytest.mark.parametrize(
+    "later_change",
+    [withdrawn_by_chefredaktion, embargo_moved_later_by_chefredaktion],
+    ids=["withdrawn release is not published again", "embargo is not pulled earlier"],
+)
+def test_restoring_one_release_leaves_every_other_release_as_it_is(
+    chief, editor_client, make_release, later_change
+):
+    mine = make_release(title="Alter Titel")
+    other = make_release(title="Andere", publish_at=timezone.now() + datetime.timedelta(days=2))
+    version = saved_together(mine, other)
+    expected = later_change(chief, other)
+    ReleaseImage.objects.create(
+        release=other, image=image_upload(), credit="Foto: Erika Beispiel", alt_text="Ein Bild"
+    )
+    submit_as_shown(editor_client, change_url(mine), title="Neuer Titel")
+
+    url = f"{LIST_URL}{mine.pk}/history/{version.pk}/"
+    assert submit_as_shown(editor_client, url).status_code == 302
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.title == "Alter Titel"
+    assert {name: getattr(other, name) for name in expected} == expected
+    assert other.images.count() == 1  # added after that revision, and still there
+    # The other release's history still has its version of that moment.
+    assert version.revision.date_created in [v.revision.date_created for v in versions(other)]
+
+
+def test_recovering_a_deleted_release_leaves_the_others_as_they_are(chief, make_release):
+    mine, other = make_release(title="Gelöscht"), make_release(title="Andere")
+    saved_together(mine, other)
+    withdrawn_by_chefredaktion(chief, other)
+    chief.post(f"{LIST_URL}{mine.pk}/delete/", {"post": "yes"})
+
+    deleted = Version.objects.get_deleted(PressRelease).get()
+    assert submit_as_shown(chief, f"{LIST_URL}recover/{deleted.pk}/").status_code == 302
+    assert PressRelease.objects.get(pk=mine.pk).is_public
+    other.refresh_from_db()
+    assert other.status == PressRelease.Status.WITHDRAWN
+
+
+def test_redaktion_cannot_publish_again_what_chefredaktion_withdrew_by_restoring_another(
+    chief, editor_client, make_release
+):
+    """The review's way: Chefredaktion publishes two releases with one list action and later
+    withdraws one; the Redaktion restores the other's version from that action."""
+    mine, other = (make_release(status="draft", publish_at=None) for _ in range(2))
+    post_action(chief, "publish", mine, other)
+    post_action(chief, "withdraw", other)
+    published = versions(mine)[0]
+
+    url = f"{LIST_URL}{mine.pk}/history/{published.pk}/"
+    assert submit_as_shown(editor_client, url).status_code == 302
+    other.refresh_from_db()
+    assert other.status == PressRelease.Status.WITHDRAWN
+
+
+def test_the_release_pages_restore_only_versions_of_releases(chief, editor_client, make_release):
+    """Reversion's pages take any version's number: a topic's, given to the release admin, would
+    revert the topic and show a release form for it."""
+    topic = Topic.objects.create(name="Alter Name")
+    with reversion.create_revision():
+        topic.save()
+    topic.name = "Neuer Name"
+    topic.save()
+    [version] = versions(topic)
+    release = make_release()
+    for client in [chief, editor_client]:
+        assert client.get(f"{LIST_URL}recover/{version.pk}/").status_code == 404
+        assert client.post(f"{LIST_URL}recover/{version.pk}/", {}).status_code == 404
+        assert client.get(f"{LIST_URL}{release.pk}/history/{version.pk}/").status_code == 404
+    topic.refresh_from_db()
+    assert topic.name == "Neuer Name"
 
 
 # --- Projects, partners and press contacts -------------------------------------------------------

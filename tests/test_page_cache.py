@@ -763,7 +763,8 @@ def test_after_a_redis_outage_no_page_from_before_a_change_comes_back(
     before = redis_with_outages.generation()
     with redis_with_outages.outage():
         with committed():
-            edit(release, status=PressRelease.Status.WITHDRAWN)
+            release.withdraw()
+            release.save()
         assert "Bald zurückgezogen" not in page(visitor, "/presse/")  # from the database
     redis_with_outages.heal()
     assert "Bald zurückgezogen" not in page(visitor, "/presse/")
@@ -782,7 +783,8 @@ def test_after_a_redis_outage_an_idle_process_replaces_the_generation_by_itself(
     before = page_cache_module.current_generation()
     with redis_with_outages.outage():
         with committed():
-            edit(release, status=PressRelease.Status.WITHDRAWN)
+            release.withdraw()
+            release.save()
         time.sleep(0.3)  # the thread tries in vain meanwhile
         assert redis_with_outages.generation() == before
     for _ in range(100):  # Redis answers again; nobody asks this process for a page

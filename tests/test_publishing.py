@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
@@ -75,14 +76,17 @@ def test_embargoed_release_appears_the_moment_publish_at_passes_without_any_job(
 
 
 def test_unpublishing_hides_a_public_release_again(client, visible):
-    visible.status = DRAFT
+    visible.unpublish()
     visible.save()
     assert client.get(visible.get_absolute_url()).status_code == 404
 
 
 def test_publishing_without_a_moment_means_now(make_release):
-    release = make_release(status=PUBLISHED, publish_at=None)
-    assert release.publish_at is not None
+    release = make_release(status=DRAFT, publish_at=None)
+    with time_machine.travel(timezone.now(), tick=False):
+        release.publish()
+        assert release.publish_at == timezone.now()
+    release.save()
     assert release.is_public
 
 
@@ -125,3 +129,68 @@ def test_attachment_of_hidden_release_is_404_for_the_public_but_not_for_staff(
     assert "attachment" in staff_response["Content-Disposition"]
     client.logout()
     assert client.get(url).status_code == 404
+
+
+# State changes live on the model: publish(), unpublish(), withdraw().
+
+LAST_WEEK = datetime.timedelta(days=7)
+
+
+@pytest.mark.parametrize("transition", [PressRelease.unpublish, PressRelease.withdraw])
+def test_a_release_published_again_goes_out_now_not_with_its_old_date(make_release, transition):
+    release = make_release(publish_at=timezone.now() - LAST_WEEK)
+    transition(release)
+    release.save()
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1), tick=False):
+        release.publish()
+        release.save()
+        assert release.publish_at == timezone.now()
+    assert (release.status, release.withdrawn_at) == (PUBLISHED, None)
+
+
+def test_published_again_at_a_newly_chosen_moment(make_release):
+    release = make_release(publish_at=timezone.now() - LAST_WEEK)
+    release.unpublish()
+    moment = timezone.now() + datetime.timedelta(days=2)
+    release.publish(at=moment)
+    release.save()
+    assert release.publish_at == moment and release.is_embargoed
+
+
+def test_publishing_a_public_or_embargoed_release_keeps_its_moment(make_release):
+    public = make_release(publish_at=timezone.now() - LAST_WEEK)
+    embargoed = make_release(publish_at=timezone.now() + datetime.timedelta(days=1))
+    for release in [public, embargoed]:
+        moment = release.publish_at
+        release.publish()
+        assert release.publish_at == moment
+
+
+def test_an_embargo_unpublished_for_a_correction_is_kept_for_publishing_again(make_release):
+    moment = timezone.now() + datetime.timedelta(days=1)
+    release = make_release(publish_at=moment)
+    release.unpublish()
+    release.save()
+    assert release.publish_at == moment  # the suggestion
+    release.publish()
+    assert release.publish_at == moment and release.is_embargoed
+
+
+def test_only_a_published_release_can_be_withdrawn(make_release):
+    draft = make_release(status=DRAFT, publish_at=timezone.now() + datetime.timedelta(days=1))
+    with pytest.raises(ValidationError, match="Nur eine veröffentlichte Mitteilung"):
+        draft.withdraw()
+    assert draft.status == DRAFT
+
+    withdrawn = make_release()
+    withdrawn.withdraw()
+    moment = withdrawn.withdrawn_at
+    withdrawn.withdraw()  # again: stays as it is
+    assert (withdrawn.status, withdrawn.withdrawn_at) == (PressRelease.Status.WITHDRAWN, moment)
+
+
+def test_every_state_has_its_transition():
+    """A new state (the workflow's "Zur Freigabe") is a choice, a method and an entry here."""
+    assert set(PressRelease.TRANSITIONS) == set(PressRelease.Status)
+    for name in PressRelease.TRANSITIONS.values():
+        assert callable(getattr(PressRelease, name))

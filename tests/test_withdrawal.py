@@ -11,7 +11,7 @@ from .test_admin import LIST_URL, release_form_without_files
 
 
 def withdraw(release):
-    release.status = PressRelease.Status.WITHDRAWN
+    release.withdraw()
     release.save()
     return release
 
@@ -50,7 +50,7 @@ def test_draft_and_unknown_addresses_stay_404(client, make_release):
 def test_republishing_a_withdrawn_release_makes_it_public_again(client, make_release):
     release = withdraw(make_release())
     assert release.withdrawn_at is not None
-    release.status = PressRelease.Status.PUBLISHED
+    release.publish()
     release.save()
     assert release.withdrawn_at is None
     assert client.get(release.get_absolute_url()).status_code == 200
@@ -69,6 +69,29 @@ def test_chefredaktion_withdraws_with_the_list_action(as_role, make_release):
     assert public.status == PressRelease.Status.WITHDRAWN
     assert draft.status == PressRelease.Status.DRAFT
     assert chief.get(public.get_absolute_url()).status_code == 410
+
+
+def test_the_withdraw_action_says_what_happens_to_public_and_embargoed_releases(
+    as_role, client, make_release
+):
+    public = make_release()
+    embargoed = make_release(publish_at=timezone.now() + datetime.timedelta(days=1))
+    chief = as_role("Chefredaktion")
+    response = chief.post(
+        LIST_URL,
+        {"action": "withdraw", "_selected_action": [public.pk, embargoed.pk]},
+        follow=True,
+    )
+    message = str(list(response.context["messages"])[0])
+    assert message == (
+        "2 Mitteilung(en) zurückgezogen. Öffentlich waren davon 1: Ihre Adresse meldet jetzt, "
+        "dass sie zurückgezogen wurde. Unter Sperrfrist standen davon 1: Sie erscheinen nie, "
+        "ihre Adresse bleibt „Seite nicht gefunden“. Entwürfe und bereits zurückgezogene "
+        "bleiben unverändert."
+    )
+    client.logout()
+    assert client.get(public.get_absolute_url()).status_code == 410
+    assert client.get(embargoed.get_absolute_url()).status_code == 404
 
 
 def test_redaktion_cannot_withdraw(as_role, make_release):

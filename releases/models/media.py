@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 from pathlib import PurePath
 
@@ -213,7 +214,8 @@ class ReleaseAttachment(models.Model):
         return self.title or self.filename
 
     def save(self, *args, **kwargs):
-        self.size = self.file.size
+        with contextlib.suppress(OSError):  # gone from disk: the size measured when it came stays
+            self.size = self.file.size
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

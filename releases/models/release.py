@@ -9,6 +9,7 @@ from django.db.models import Min, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_ckeditor_5.fields import CKEditor5Field
 
 from allianz_site.text import PlainCharField, PlainTextField
@@ -153,7 +154,16 @@ class PressReleaseQuerySet(models.QuerySet):
 SEARCHABLE_FIELDS = {field for field, _weight in search.WEIGHTED_FIELDS}
 
 
+def moment_label(moment):
+    """A moment as the admin and the preview write it: "28. März 2022, 10:00"."""
+    return date_format(timezone.localtime(moment), "j. F Y, H:i")
+
+
 class ReleaseStatus(models.TextChoices):
+    """The states of a release. Each has its transition on PressRelease (publish, unpublish,
+    withdraw, listed in PressRelease.TRANSITIONS); a new state is a new line here, a new
+    method there and its entry in TRANSITIONS."""
+
     DRAFT = "draft", "Entwurf"
     PUBLISHED = "published", "Veröffentlicht"
     WITHDRAWN = "withdrawn", "Zurückgezogen"
@@ -210,8 +220,10 @@ class PressRelease(models.Model):
         max_length=10,
         choices=Status.choices,
         default=Status.DRAFT,
-        help_text="Zurückgezogen: nicht mehr öffentlich; die Adresse bleibt erreichbar und meldet, "
-        "dass die Mitteilung zurückgezogen wurde (statt „Seite nicht gefunden“).",
+        help_text="Zurückgezogen: nicht mehr öffentlich. War die Mitteilung schon öffentlich, meldet "
+        "ihre Adresse, dass sie zurückgezogen wurde; stand sie noch unter Sperrfrist, bleibt die "
+        "Adresse „nicht gefunden“. Erneut veröffentlicht erscheint sie mit neuem Datum, außer "
+        "Sie wählen selbst einen Zeitpunkt.",
     )
     publish_at = models.DateTimeField(
         "Veröffentlichen ab",
@@ -232,6 +244,14 @@ class PressRelease(models.Model):
         max_length=255,
         blank=True,
         help_text="Erscheint als „Aktualisiert am …“ unter dem Text, z. B. „Name korrigiert“.",
+    )
+    corrected_at = models.DateTimeField(
+        "Korrekturhinweis geschrieben am",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Wann der Korrekturhinweis geschrieben oder zuletzt geändert wurde: das Datum "
+        "von „Aktualisiert am …“. Andere Änderungen verschieben es nicht.",
     )
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
     updated_at = models.DateTimeField("Geändert am", auto_now=True)
@@ -295,14 +315,13 @@ class PressRelease(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
-        if self.status != self.Status.WITHDRAWN:
-            self.withdrawn_at = None
-        elif self.withdrawn_at is None:
-            self.withdrawn_at = timezone.now()
         if not self.slug:
             self.slug = unique_slug(self, self.title)
-        if self.status == self.Status.PUBLISHED and self.publish_at is None:
-            self.publish_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "correction_note" in update_fields:
+            self.date_correction_note()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "corrected_at"}
         super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
         if update_fields is None or SEARCHABLE_FIELDS.intersection(update_fields):
@@ -310,12 +329,6 @@ class PressRelease(models.Model):
 
     def get_absolute_url(self):
         return reverse("releases:detail", kwargs=self.url_kwargs())
-
-    def clean(self):
-        if self.status == self.Status.WITHDRAWN and self.publish_at is None:
-            raise ValidationError(
-                {"status": "Nur eine veröffentlichte Mitteilung kann zurückgezogen werden."}
-            )
 
     def url_kwargs(self):
         """The parts of the permanent address /presse/YYYY/MM/DD/<slug>/."""
@@ -335,6 +348,94 @@ class PressRelease(models.Model):
     @property
     def is_embargoed(self):
         return self.status == self.Status.PUBLISHED and not self.is_public
+
+    # The state. Only these methods change status, publish_at and withdrawn_at (the admin's list
+    # actions and form, the importer and load_demo call them). They do not save, like
+    # set_password: the caller saves, together with whatever else it changed.
+
+    def publish(self, at=None):
+        """Public from `at` on; a moment ahead is an embargo (Sperrfrist). Without `at`, a
+        release that is public or under embargo keeps its moment, and so does a draft whose
+        suggested moment is still ahead. Any other release is public now: one that was public
+        before, unpublished or withdrawn since, goes out again as new (feed, alerts), not with
+        last week's date."""
+        now = timezone.now()
+        if at is None:
+            upcoming = self.publish_at is not None and self.publish_at > now
+            at = self.publish_at if self.is_public or upcoming else now
+        self.status = self.Status.PUBLISHED
+        self.publish_at = at
+        self.withdrawn_at = None
+
+    def unpublish(self, at=None):
+        """Back to draft: public nowhere. `at` suggests a moment for publishing it (Redaktion
+        suggests, Chefredaktion publishes); without it the moment it had stays as the
+        suggestion. A suggested moment that is not ahead is none: publishing means now then."""
+        at = at or self.publish_at
+        self.status = self.Status.DRAFT
+        self.publish_at = at if at and at > timezone.now() else None
+        self.withdrawn_at = None
+
+    def withdraw(self, at=None):
+        """Withdrawn from now on. If it had been public, its address says so (410 Gone, see
+        PressReleaseQuerySet.withdrawn); under embargo it never appears. Only a published
+        release can be withdrawn; a withdrawn one stays as it is."""
+        if at is not None:
+            raise ValidationError(
+                {"publish_at": "Beim Zurückziehen lässt sich kein neuer Zeitpunkt setzen."}
+            )
+        if self.status == self.Status.WITHDRAWN:
+            return
+        if self.status != self.Status.PUBLISHED:
+            raise ValidationError(
+                {"status": "Nur eine veröffentlichte Mitteilung kann zurückgezogen werden."}
+            )
+        self.status = self.Status.WITHDRAWN
+        self.withdrawn_at = timezone.now()
+
+    # Status → the transition that leads there; move_to looks it up.
+    TRANSITIONS = {
+        ReleaseStatus.DRAFT: "unpublish",
+        ReleaseStatus.PUBLISHED: "publish",
+        ReleaseStatus.WITHDRAWN: "withdraw",
+    }
+
+    def move_to(self, status, at=None):
+        """Takes the release to `status` by that state's transition (the admin's form, whose
+        status field names the state wanted); `at` as the transitions take it. A ValidationError
+        says why not."""
+        getattr(self, self.TRANSITIONS[status])(at=at)
+
+    @property
+    def state_label(self):
+        """The state in words, as the admin's list and the preview banner show it."""
+        if self.is_embargoed:
+            return f"Sperrfrist bis {moment_label(self.publish_at)} Uhr"
+        if self.status == self.Status.WITHDRAWN:
+            return f"Zurückgezogen am {moment_label(self.withdrawn_at)} Uhr"
+        return self.get_status_display()
+
+    def publishing_state(self):
+        """What decides whether and from when the release is public (the Redaktion may not
+        change it, also not by restoring an old version): the status, and once published its
+        moment and its withdrawal. A draft's moment is only a suggestion."""
+        if self.status in (self.Status.PUBLISHED, self.Status.WITHDRAWN):
+            return (self.status, self.publish_at, self.withdrawn_at)
+        return (self.status,)
+
+    def date_correction_note(self):
+        """Dates the correction note when it is written or changed (corrected_at, shown as
+        „Aktualisiert am …“); saving anything else leaves the date as it is. save() calls it."""
+        stored = ""
+        if not self._state.adding:
+            stored = (
+                PressRelease.objects.using(self._state.db)
+                .filter(pk=self.pk)
+                .values_list("correction_note", flat=True)
+                .first()
+            )
+        if self.correction_note != (stored or ""):
+            self.corrected_at = timezone.now() if self.correction_note else None
 
     def add_default_contact(self):
         """The one rule for the default press contact: a release saved without a contact (in the

@@ -400,17 +400,19 @@ class Command(BaseCommand):
         if rng.random() < 0.15:
             place = f"{rng.choice(CITIES)}/{rng.choice(COUNTIES)}"
         body = self.body(rare=number % RARE_EVERY == RARE_EVERY // 2)
-        return PressRelease(
+        release = PressRelease(
             title=self.fill(rng.choice(TITLES)),
             subtitle=self.fill(rng.choice(SENTENCES)).rstrip(".") if rng.random() < 0.4 else "",
             place=place,
             release_date=day,
             lead=self.paragraph(rng.randint(2, 3)),
             body=body,
-            status=status,
-            publish_at=publish_at,
-            correction_note="Zahlen korrigiert" if rng.random() < 0.02 else "",
         )
+        if status == PressRelease.Status.PUBLISHED:
+            release.publish(at=publish_at)
+        if rng.random() < 0.02:  # bulk_create does not call save(), which dates the note
+            release.correction_note, release.corrected_at = "Zahlen korrigiert", publish_at
+        return release
 
     def link(self, batch, images, attachment):
         """Topics, projects, partners and contacts of a batch, and its images and attachments."""

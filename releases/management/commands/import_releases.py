@@ -75,9 +75,10 @@ class Command(BaseCommand):
         if created:
             release = PressRelease(title=parsed.title, release_date=parsed.date)
             if not draft:
-                release.status = PressRelease.Status.PUBLISHED
-                release.publish_at = timezone.make_aware(
-                    datetime.datetime.combine(parsed.date, datetime.time.min)
+                release.publish(
+                    at=timezone.make_aware(
+                        datetime.datetime.combine(parsed.date, datetime.time.min)
+                    )
                 )
         for name, value in fields.items():
             setattr(release, name, value)

@@ -446,17 +446,22 @@ class Command(BaseCommand):
         for data in [*RELEASES, scheduled_release(now), DRAFT]:
             data = dict(data)
             release_topics = [topics[name] for name in data.pop("topics")]
-            data.setdefault("status", PUBLISHED)
-            if data["status"] == PUBLISHED:
-                data.setdefault(
-                    "publish_at",
-                    timezone.make_aware(
-                        datetime.datetime.combine(data["release_date"], datetime.time(10))
-                    ),
-                )
-            release, _created = PressRelease.objects.update_or_create(
-                slug=data.pop("slug"), defaults=data
+            status = data.pop("status", PUBLISHED)
+            moment = data.pop(
+                "publish_at",
+                timezone.make_aware(
+                    datetime.datetime.combine(data["release_date"], datetime.time(10))
+                ),
             )
+            slug = data.pop("slug")
+            release = PressRelease.objects.filter(slug=slug).first() or PressRelease(slug=slug)
+            for name, value in data.items():
+                setattr(release, name, value)
+            if status == PUBLISHED:
+                release.publish(at=moment)
+            else:
+                release.unpublish()
+            release.save()
             release.topics.set(release_topics)
 
         helmstedt = PressRelease.objects.get(
