@@ -9,6 +9,7 @@ import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.utils import timezone
 
 from releases.models import PressRelease
 
@@ -102,6 +103,7 @@ def long_archive(newsroom):
             release_date=datetime.date(2021, 5, number),
             lead="Ein Zwischenstand aus dem Projektraum.",
             status=PressRelease.Status.PUBLISHED,
+            publish_at=timezone.now(),
         )
 
 

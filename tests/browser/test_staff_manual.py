@@ -71,7 +71,7 @@ def save_and_continue(page):
 
 def test_the_release_list_shows_embargo_draft_and_the_three_actions(chief):
     [scheduled] = PressRelease.objects.scheduled()
-    moment = date_format(timezone.localtime(scheduled.publish_at), "d.m.Y, H:i")
+    moment = date_format(timezone.localtime(scheduled.publish_at), "j. F Y, H:i")
     chief.goto(LIST_URL)
     results = chief.locator("#result_list")
     expect(results.get_by_role("row").filter(has_text=scheduled.title)).to_contain_text(
@@ -83,7 +83,7 @@ def test_the_release_list_shows_embargo_draft_and_the_three_actions(chief):
     for action in [
         "Ausgewählte veröffentlichen (eine Sperrfrist bleibt bestehen)",
         "Ausgewählte zurückziehen (wieder Entwurf)",
-        "Ausgewählte öffentlich zurückziehen (Adresse bleibt mit Hinweis erreichbar)",
+        "Ausgewählte öffentlich zurückziehen (eine schon öffentliche Adresse meldet das dann)",
         "Ausgewählte Pressemitteilungen löschen",
     ]:
         assert action in actions
