@@ -99,7 +99,7 @@ def test_what_makes_a_partner_public(make_partner, make_project, make_release):
     in_withdrawn = make_partner(name="Nur in einer zurückgezogenen Mitteilung")
     withdrawn = make_release()
     withdrawn.partners.add(in_withdrawn)
-    withdrawn.status = PressRelease.Status.WITHDRAWN
+    withdrawn.withdraw()
     withdrawn.save()
     make_partner(name="Nur angelegt")
 
