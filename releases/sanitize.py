@@ -7,6 +7,8 @@ sent. It keeps what CKEditor 5's toolbar (settings.CKEDITOR_5_CONFIGS) produces 
 import nh3
 from django.conf import settings
 
+from .storage import TEXT_IMAGE_URL_PREFIX
+
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
     "a", "ul", "ol", "li", "blockquote", "hr",
@@ -25,10 +27,11 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 def _keep_attribute(element, attribute, value):
-    # Images only from our own media: a public page never loads anything from another host.
+    # Images only from our own media or the images uploaded into texts (EditorImage): a public
+    # page never loads anything from another host.
     if element == "img" and attribute == "src":
-        media_url = settings.MEDIA_URL
-        if not value.startswith(media_url) or value.startswith("//"):
+        ours = value.startswith((settings.MEDIA_URL, TEXT_IMAGE_URL_PREFIX))
+        if not ours or value.startswith("//"):
             return None
     return value
 

@@ -13,7 +13,7 @@ from .base import (
     validate_logo_size,
 )
 from .embargo import EmbargoLink, EmbargoLinkQuerySet, default_link_expiry
-from .media import ReleaseAttachment, ReleaseImage
+from .media import EditorImage, ReleaseAttachment, ReleaseDocument, ReleaseImage
 from .partners import LOGO_EXTENSIONS, Partner, PartnerKind
 from .projects import Project, ProjectArea, ProjectEvent, ProjectPartner, ProjectQuerySet
 from .release import SEARCHABLE_FIELDS, PressRelease, PressReleaseQuerySet, Topic, dateline_places
@@ -24,6 +24,7 @@ __all__ = [
     "LOGO_EXTENSIONS",
     "SEARCHABLE_FIELDS",
     "AlertDelivery",
+    "EditorImage",
     "EmbargoLink",
     "EmbargoLinkQuerySet",
     "NamedModel",
@@ -37,6 +38,7 @@ __all__ = [
     "ProjectPartner",
     "ProjectQuerySet",
     "ReleaseAttachment",
+    "ReleaseDocument",
     "ReleaseImage",
     "Topic",
     "dateline_places",
