@@ -225,6 +225,7 @@ def hidden_release_addresses(release):
         release.attachments.get().get_absolute_url(),
         release.get_press_kit_url(),
         text_image.get_absolute_url(),
+        image.image.url,  # the admin's link to the stored file
     ]
 
 

@@ -3,7 +3,6 @@ everyone, any release for staff who may preview it (releases.roles.may_preview).
 the protected storage, which nothing serves as it is (releases/storage.py); the embargo link's
 views (embargo.py) answer the same files for a release under embargo."""
 
-from django.contrib.auth.decorators import user_passes_test
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -104,10 +103,9 @@ def text_image(request, key, name):
     return text_image_response(get_object_or_404(images, key=key), name)
 
 
-@user_passes_test(may_preview, login_url="admin:login")
 def protected_file(request, name):
-    """Any stored file of a release, for staff who may preview (the admin's file links)."""
-    storage = protected_storage()
-    if not name or ".." in name.split("/"):
+    """Any stored file of a release, for staff who may preview (the admin's links to files);
+    for everyone else there is nothing here."""
+    if not may_preview(request.user) or ".." in name.split("/"):
         raise Http404("Diese Datei gibt es nicht.")
-    return send_file(storage, name)
+    return send_file(protected_storage(), name)
