@@ -34,7 +34,9 @@ def renew_content_version(releases):
 def stored_document(release, kind, filename, build):
     """(storage, name) of the document `kind` of the release as it is now: the stored one, or,
     if it is missing or of an older version, the file that `build()` returns (an open file at
-    position 0, closed here), stored first under `filename`."""
+    position 0, closed here), stored first under `filename`. A document is the same for every
+    request: what it says must not depend on who asks (the press kit names the release's public
+    address, also when built for an embargo link)."""
     storage = ReleaseDocument._meta.get_field("file").storage
     stored = ReleaseDocument.objects.filter(release=release, kind=kind).first()
     if (
@@ -48,7 +50,8 @@ def stored_document(release, kind, filename, build):
     document = ReleaseDocument(
         release=release, kind=kind, version=release.content_version, file=name
     )
-    # One statement, also when another request stores the same document at the same moment.
+    # One statement, also when another request stores the same document at the same moment
+    # (then the row names one of the two files, and the other stays unused in the storage).
     ReleaseDocument.objects.bulk_create(
         [document],
         update_conflicts=True,
@@ -67,6 +70,7 @@ def delete_document_file(sender, instance, **kwargs):
 
 
 def release_saved(sender, instance, created, **kwargs):
+    """The release saved (a new one has a fresh version already), or the links it has changed."""
     if not created:
         instance.content_version = new_content_version()
         PressRelease.objects.filter(pk=instance.pk).update(content_version=instance.content_version)
