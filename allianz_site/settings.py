@@ -135,11 +135,23 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads anyone may open (logos, project images, contact photos): served by nginx as /media/.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# The files of releases (images with their renditions, attachments, images in the text, the
+# stored press kits): never served as they lie, only through views that check that the release
+# is visible to the request (releases/storage.py, docs/security.md). With nginx in front, the app
+# answers with `X-Accel-Redirect: <PROTECTED_MEDIA_ACCEL><name>` and nginx sends the file from
+# its `internal` location of that name (deploy/nginx-site.conf); empty: the app sends the file.
+PROTECTED_MEDIA_ROOT = Path(
+    os.environ.get("DJANGO_PROTECTED_MEDIA_ROOT", BASE_DIR / "protected-media")
+)
+PROTECTED_MEDIA_ACCEL = os.environ.get("DJANGO_PROTECTED_MEDIA_ACCEL", "")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # S3-compatible storage later: a private bucket here, a public one as "default".
+    "protected": {"BACKEND": "releases.storage.ProtectedStorage"},
     # Hashed, compressed files in production (after collectstatic); plain files while developing.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -218,10 +230,12 @@ CKEDITOR_5_CONFIGS = {
         "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
     }
 }
+# Uploads from the editor go through allianz_site.views.editor_image_upload (checked, metadata
+# removed, stored as releases.EditorImage, for staff who may change releases or projects). The
+# package's own upload view is not routed; were it ever, it would store into the protected storage.
 CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
-# Uploads from the editor go through allianz_site.views.editor_image_upload (checked, metadata removed).
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "editor_image_upload"
-CKEDITOR_5_FILE_STORAGE = "releases.storage.EditorUploadStorage"
+CKEDITOR_5_FILE_STORAGE = "releases.storage.ProtectedStorage"
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png", "webp"]
 # The size limit is allianz_site/uploads.py's (MAX_IMAGE_BYTES), as for every image.
 
@@ -431,5 +445,6 @@ PAGE_CACHE_IGNORED_MODELS = [
     "admin.LogEntry",
     "reversion.Revision",
     "reversion.Version",
+    "releases.ReleaseDocument",  # a stored press kit: a copy of what the release shows
 ]
 # Never cached, always private: ADMIN_URL_PREFIXES (above).

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.flatpages import views as flatpages
 from django.urls import include, path
 
+from releases.views.downloads import protected_file
+
 from .views import editor_image_upload, robots_txt, sitemap_index, sitemap_section
 
 admin.site.site_header = "Allianz für die Region – Pressebereich"
@@ -11,6 +13,8 @@ admin.site.site_title = "Pressebereich"
 admin.site.index_title = "Verwaltung"
 
 urlpatterns = [
+    # The files of releases for staff (the admin's links to them); before the admin's own URLs.
+    path("admin/dateien/<path:name>", protected_file, name="protected_file"),
     path("admin/", admin.site.urls),
     # The editor's image upload is ours (checked, metadata removed); the widget is told its name
     # (CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME). django_ckeditor_5.urls is not included: its only
@@ -32,8 +36,8 @@ urlpatterns = [
     ),
 ]
 
-# In development Django serves uploads; in production the web server in front does
-# (deploy/nginx-site.conf, docs/deploy.md).
+# In development Django serves the public uploads; in production nginx does (deploy/nginx-site.conf, docs/deploy.md). The files
+# of releases are in another storage, which only the views of releases/views/downloads.py serve.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler500 = "allianz_site.errors.server_error"

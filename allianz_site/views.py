@@ -7,11 +7,13 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_ckeditor_5.permissions import check_upload_permission
-from django_ckeditor_5.storage_utils import get_django_storage
 
 from allianz_site.uploads import clean_image
+from releases.editor_images import delete_unused
+from releases.models import EditorImage
+from releases.roles import may_upload
 from releases.sitemaps import sitemaps
 
 
@@ -58,9 +60,14 @@ def robots_txt(request):
 
 
 @require_POST
-@check_upload_permission
 def editor_image_upload(request):
-    """CKEditor 5's image upload, with the same checks and clean-up as every other image."""
+    """CKEditor 5's image upload, with the same checks and clean-up as every other image. The
+    image is stored as an EditorImage (protected storage, a random folder) and shown only where a
+    text that the visitor may see shows it (releases/editor_images.py)."""
+    if not may_upload(request.user):
+        return JsonResponse(
+            {"error": {"message": "Sie dürfen keine Bilder hochladen."}}, status=403
+        )
     upload = request.FILES.get("upload")
     if upload is None:
         return JsonResponse({"error": {"message": "Es wurde keine Datei empfangen."}}, status=400)
@@ -68,5 +75,7 @@ def editor_image_upload(request):
         cleaned = clean_image(upload)
     except ValidationError as error:
         return JsonResponse({"error": {"message": " ".join(error.messages)}}, status=400)
-    storage = get_django_storage()
-    return JsonResponse({"url": storage.url(storage.save(cleaned.name, cleaned))})
+    image = EditorImage(unused_since=timezone.now())  # no text shows it until one is saved
+    image.file.save(cleaned.name, cleaned)
+    delete_unused()
+    return JsonResponse({"url": image.get_absolute_url()})

@@ -83,6 +83,8 @@ DJANGO_ENV = {
     "DATABASE_URL": CONFIG["database_url"],
     "DJANGO_CONN_MAX_AGE": "600",
     "DJANGO_MEDIA_ROOT": str(WORK / "media"),
+    "DJANGO_PROTECTED_MEDIA_ROOT": str(WORK / "protected-media"),
+    "DJANGO_PROTECTED_MEDIA_ACCEL": "/_protected-media/",  # nginx sends release files, as in production
     "DJANGO_STATIC_ROOT": str(WORK / "staticfiles"),
     "DJANGO_CACHE_DIR": str(WORK / "cache"),
     "DJANGO_LOG_LEVEL": "WARNING",
@@ -252,6 +254,7 @@ class Nginx:
             "PRESSE_APP": f"127.0.0.1:{GUNICORN_PORT}",
             "PRESSE_STATIC_ROOT": DJANGO_ENV["DJANGO_STATIC_ROOT"],
             "PRESSE_MEDIA_ROOT": DJANGO_ENV["DJANGO_MEDIA_ROOT"],
+            "PRESSE_PROTECTED_MEDIA_ROOT": DJANGO_ENV["DJANGO_PROTECTED_MEDIA_ROOT"],
             "PRESSE_CACHE_DIR": str(run_dir / "proxy-cache"),
             "BENCH_USER": getpass.getuser(),
             "BENCH_RUN": str(run_dir),

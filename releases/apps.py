@@ -16,6 +16,8 @@ class ReleasesConfig(AppConfig):
         post_migrate.connect(create_content_types, dispatch_uid="history-content-types")
         from allianz_site import clients  # noqa: F401 - registers its deployment check
 
-        from . import cache
+        from . import cache, documents, editor_images
 
         cache.connect_signals()  # every save, also from management commands, invalidates pages
+        documents.connect_signals()  # stored press kits follow every change of their release
+        editor_images.connect_signals()  # texts link the images they show

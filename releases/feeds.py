@@ -93,7 +93,7 @@ class ReleaseFeed(Feed):
             return []
         image = images[0]
         mime_type = mimetypes.guess_type(image.image.name)[0] or "application/octet-stream"
-        return [Enclosure(self.absolute(image.image.url), str(image.size), mime_type)]
+        return [Enclosure(self.absolute(image.get_absolute_url()), str(image.size), mime_type)]
 
 
 class TopicReleaseFeed(ReleaseFeed):

@@ -18,7 +18,6 @@ import tempfile
 import zipfile
 from html.parser import HTMLParser
 
-from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -156,9 +155,9 @@ def _add_pdf(archive, release, moment):
     from .documents import PdfUnavailable, stored_pdf
 
     try:
-        name = stored_pdf(release)
+        storage, name = stored_pdf(release)
     except PdfUnavailable:
         logger.warning("Pressepaket ohne PDF: WeasyPrint findet Pango nicht.")
         return
-    with default_storage.open(name, "rb") as source:
+    with storage.open(name, "rb") as source:
         archive.writestr(_member("pressemitteilung.pdf", moment, compress=False), source.read())

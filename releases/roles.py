@@ -16,6 +16,20 @@ from django.contrib.auth.management import create_permissions
 REDAKTION = "Redaktion"
 CHEFREDAKTION = "Chefredaktion"
 
+# Who may read a release that is not public (draft, under embargo, withdrawn): the preview and
+# the release's files. Being staff is not enough: an account needs the permission (a group).
+PREVIEW_PERMISSION = "releases.view_pressrelease"
+# Who may upload images into a text: whoever may change a release or a project (the rich texts).
+UPLOAD_PERMISSIONS = ["releases.change_pressrelease", "releases.change_project"]
+
+
+def may_preview(user):
+    return user.is_staff and user.has_perm(PREVIEW_PERMISSION)
+
+
+def may_upload(user):
+    return user.is_staff and any(user.has_perm(permission) for permission in UPLOAD_PERMISSIONS)
+
 
 def editing(app_label, *models, delete=False):
     """The codenames to add, change and view (and, if asked, delete) the given models."""

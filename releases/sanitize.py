@@ -10,6 +10,8 @@ from django.conf import settings
 
 from allianz_site.text import remove_control_characters
 
+from .storage import TEXT_IMAGE_URL_PREFIX
+
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
     "a", "ul", "ol", "li", "blockquote", "hr",
@@ -28,10 +30,11 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 def _keep_attribute(element, attribute, value):
-    # Images only from our own media: a public page never loads anything from another host.
+    # Images only from our own media or the images uploaded into texts (EditorImage): a public
+    # page never loads anything from another host.
     if element == "img" and attribute == "src":
-        media_url = settings.MEDIA_URL
-        if not value.startswith(media_url) or value.startswith("//"):
+        ours = value.startswith((settings.MEDIA_URL, TEXT_IMAGE_URL_PREFIX))
+        if not ours or value.startswith("//"):
             return None
     return value
 

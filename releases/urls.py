@@ -3,6 +3,7 @@ from django.views.generic import TemplateView
 
 from . import feeds
 from .converters import FourDigitYearConverter, TwoDigitConverter
+from .storage import TEXT_IMAGE_URL_PREFIX
 from .views import (
     archive,
     directory,
@@ -39,11 +40,31 @@ urlpatterns = [
         "presse/feed/projekt/<slug:slug>/", feeds.ProjectReleaseFeed.as_view(), name="project_feed"
     ),
     path(f"{release_path}bild/<int:pk>/", downloads.image_download, name="image"),
+    path(
+        f"{release_path}bild/<int:pk>/<int:width>.<slug:kind>",
+        downloads.image_rendition,
+        name="image_rendition",
+    ),
+    path(
+        f"{TEXT_IMAGE_URL_PREFIX.lstrip('/')}<uuid:key>/<str:name>",
+        downloads.text_image,
+        name="text_image",
+    ),
     path(f"{release_path}pressepaket.zip", downloads.press_kit, name="press_kit"),
     path(f"{release_path}pressemitteilung.pdf", documents.release_pdf, name="pdf"),
     path("presse/sperrfrist/<str:token>/", embargo.embargo_detail, name="embargo"),
     path(
         "presse/sperrfrist/<str:token>/bild/<int:pk>/", embargo.embargo_image, name="embargo_image"
+    ),
+    path(
+        "presse/sperrfrist/<str:token>/bild/<int:pk>/<int:width>.<slug:kind>",
+        embargo.embargo_image_rendition,
+        name="embargo_image_rendition",
+    ),
+    path(
+        f"presse/sperrfrist/<str:token>/{embargo.EMBARGO_TEXT_IMAGES}<uuid:key>/<str:name>",
+        embargo.embargo_text_image,
+        name="embargo_text_image",
     ),
     path(
         "presse/sperrfrist/<str:token>/anhang/<int:pk>/",

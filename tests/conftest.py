@@ -34,8 +34,9 @@ PROXY = "10.0.0.2"  # nginx in front, as the app sees it
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
-    """Uploads go to a temporary folder; static files are served unhashed (no collectstatic)."""
+    """Uploads go to temporary folders; static files are served unhashed (no collectstatic)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PROTECTED_MEDIA_ROOT = tmp_path / "protected-media"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

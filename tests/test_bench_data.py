@@ -36,8 +36,11 @@ def test_generates_german_releases_with_everything_a_page_shows(db, client):
     assert lengths[0] * 3 < lengths[-1]  # short and long ones
     assert any(char in "".join(r.title + r.body for r in releases) for char in "äöüß")
     image = ReleaseImage.objects.first()
-    assert image is not None and default_storage.exists(image.image.name)
-    assert image.size == default_storage.size(image.image.name)  # the feed's enclosure length
+    assert image is not None
+    storage = image.image.storage  # the protected one, like every release file
+    assert storage.exists(image.image.name)
+    assert not default_storage.exists(image.image.name)
+    assert image.size == storage.size(image.image.name)  # the feed's enclosure length
     # A few are drafts or under embargo, and the public pages leave them out.
     assert releases.filter(status=PressRelease.Status.DRAFT).exists()
     assert releases.scheduled().exists()

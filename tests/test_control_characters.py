@@ -148,6 +148,7 @@ WRITTEN_BY_THE_SITE = {
     "releases.LoginSession.session_data",
     "releases.AlertDelivery.last_error",
     "releases.MailingDelivery.last_error",
+    "releases.ReleaseDocument.version",
     "contacts.SubscriptionRequest.token_digest",
     "contacts.RateLimitCounter.key",
 }

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from releases import documents
-from releases.models import EmbargoLink, Organisation, PressRelease
+from releases.models import EmbargoLink, Organisation, PressRelease, ReleaseDocument
 
 from .conftest import assert_german_404, page
 
@@ -34,8 +34,10 @@ def pdf_text(reader):
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
-def stored_bytes(name):
-    with default_storage.open(name, "rb") as file:
+def stored_bytes(stored):
+    """The bytes of a stored document: `stored` is (storage, name), as stored_pdf returns it."""
+    storage, name = stored
+    with storage.open(name, "rb") as file:
         return file.read()
 
 
@@ -146,7 +148,9 @@ def test_pdf_under_embargo_carries_the_sperrfrist_line_on_page_one(make_release)
     assert f"Sperrfrist: {timezone.localtime(moment):%-d}." in first_page
 
 
-def test_pdf_is_built_once_per_version(pdf_release, monkeypatch):
+def test_pdf_is_built_once_per_version(
+    pdf_release, monkeypatch, django_capture_on_commit_callbacks
+):
     builds = []
     render = documents.render_pdf
     monkeypatch.setattr(documents, "render_pdf", lambda html: builds.append(1) or render(html))
@@ -155,19 +159,26 @@ def test_pdf_is_built_once_per_version(pdf_release, monkeypatch):
     assert len(builds) == 1
     pdf_release.title = "Abschluss in Helmstedt, mit Bilanz"
     pdf_release.save()
-    second = documents.stored_pdf(pdf_release)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = documents.stored_pdf(pdf_release)
     assert second != first
     assert len(builds) == 2
     # The older version is gone from the storage, the new one says the new title.
-    assert not default_storage.exists(first)
+    storage, first_name = first
+    assert not storage.exists(first_name)
     assert read_pdf(stored_bytes(second)).metadata.title == "Abschluss in Helmstedt, mit Bilanz"
 
 
-def test_stored_name_cannot_be_guessed_from_the_release(pdf_release):
-    name = documents.stored_pdf(pdf_release)
-    assert name.startswith(f"dokumente/{pdf_release.pk}/")
-    assert pdf_release.slug not in name
-    assert len(name.rsplit("/", 1)[1]) == len("0123456789abcdef0123456789abcdef.pdf")
+def test_stored_pdf_lies_where_no_address_reaches_it(pdf_release, make_release):
+    """In the protected storage (served only through the release's own check), in a random
+    folder: neither its address nor its name can be had from the release."""
+    storage, name = documents.stored_pdf(pdf_release)
+    assert storage is ReleaseDocument._meta.get_field("file").storage
+    assert not default_storage.exists(name)
+    folder = name.split("/")[1]
+    assert len(folder) == 32 and str(pdf_release.pk) != folder
+    other = make_release(title="Eine andere Mitteilung")
+    assert documents.stored_pdf(other)[1].split("/")[1] != folder
 
 
 def test_the_pdf_fetches_nothing_from_other_hosts(make_release, monkeypatch):
@@ -189,7 +200,7 @@ def test_the_pdf_fetches_nothing_from_other_hosts(make_release, monkeypatch):
         fetcher_class().fetch("https://example.org/spy.png")
     # The logo and the image came from the site's own files.
     assert any(url.endswith("/static/favicon.svg") for url in fetched)
-    assert any("/media/presse/" in url for url in fetched)
+    assert any(documents.PROTECTED_PREFIX + "presse/" in url for url in fetched)
 
 
 def test_check_names_the_packages_when_pango_is_missing(monkeypatch):
@@ -229,7 +240,7 @@ def test_public_release_page_links_its_pdf(client, pdf_release):
 def test_pdf_of_a_release_that_is_not_public_is_not_found(client, make_release, fields):
     release = make_release(**fields)
     assert_german_404(client.get(release.get_pdf_url()))
-    assert not default_storage.exists(f"dokumente/{release.pk}")
+    assert not ReleaseDocument.objects.filter(release=release).exists()
 
 
 def test_pdf_of_withdrawn_release_is_not_found(client, pdf_release):

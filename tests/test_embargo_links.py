@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import signing
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from releases.models import EmbargoLink, PressRelease
+from releases.models import EditorImage, EmbargoLink, PressRelease
 
+from .conftest import png_bytes
 from .test_history import submit_as_shown
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -241,3 +243,27 @@ def test_staff_revoke_a_link_in_the_admin(staff_client, link, scheduled, client)
     link.refresh_from_db()
     assert link.revoked
     assert_closed(get_page(client, link))
+
+
+def test_renditions_and_images_in_the_text_open_through_the_token_and_close_with_it(
+    client, link, scheduled
+):
+    text_image = EditorImage()
+    text_image.file.save("skizze.png", ContentFile(png_bytes()))
+    scheduled.body += f'<img src="{text_image.get_absolute_url()}" alt="Skizze">'
+    scheduled.save()
+    html = get_page(client, link).content.decode()
+    token = re.escape(link.token)
+    renditions = re.findall(rf"(/presse/sperrfrist/{token}/bild/\d+/\d+\.\w+) \d+w", html)
+    assert len(renditions) >= 2 * 2  # two images, each in WebP and JPEG at least
+    [in_text] = re.findall(rf'<img src="(/presse/sperrfrist/{token}/textbilder/[^"]+)"', html)
+    for url in [*renditions, in_text]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"]
+    # without the token, nothing: the image in the text at its own address neither
+    assert client.get(text_image.get_absolute_url()).status_code == 404
+    link.revoked = True
+    link.save()
+    for url in [*renditions, in_text]:
+        assert_closed(client.get(url))

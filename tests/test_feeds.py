@@ -79,7 +79,7 @@ def test_feed_of_all_releases_carries_what_a_reader_needs(client, helmstedt_rele
     # The first image as enclosure, with an absolute address, its size and type.
     [enclosure] = entry.enclosures
     first = release.images.first()
-    assert enclosure.href == f"http://testserver{first.image.url}"
+    assert enclosure.href == f"http://testserver{first.get_absolute_url()}"
     assert enclosure.length == str(first.image.size)
     assert enclosure.type == "image/png"
 

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -22,7 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contacts.models import Subscription, SubscriptionRequest
-from releases.models import EmbargoLink, Mailing, MailingDelivery
+from releases.models import EditorImage, EmbargoLink, Mailing, MailingDelivery
+
+from .conftest import png_bytes
 
 EXAMPLES_PER_PATTERN = 200
 
@@ -178,6 +181,23 @@ PUBLIC_PATTERNS = public_patterns()
 FUZZED = {**PUBLIC_PATTERNS, **{name: (route, {}) for name, route in EXTRA_ROUTES.items()}}
 
 
+SMALLEST_JPEG = {"width": 40, "kind": "jpeg"}  # the images of make_release are 40 pixels wide
+
+
+def text_image(release):
+    image = release.editor_images.get()
+    return {"key": image.key, "name": image.filename}
+
+
+def with_text_image(release):
+    """The release with an image in its text, as uploaded in the editor."""
+    image = EditorImage()
+    image.file.save("grafik.png", ContentFile(png_bytes()))
+    release.body = f'<p>Text</p><img src="{image.get_absolute_url()}" alt="Grafik">'
+    release.save()
+    return release
+
+
 def real_values(world):
     """The path parts of each public pattern for existing objects: the page a visitor gets."""
     release, project, link = world["release"], world["project"], world["embargo_link"]
@@ -197,6 +217,8 @@ def real_values(world):
         "releases:detail": day,
         "releases:attachment": in_release,
         "releases:image": {**day, "pk": release.images.get().pk},
+        "releases:image_rendition": {**day, "pk": release.images.get().pk, **SMALLEST_JPEG},
+        "releases:text_image": text_image(release),
         "releases:press_kit": day,
         "releases:pdf": day,
         "releases:preview": {"pk": world["draft"].pk},  # staff only: the login page answers
@@ -205,6 +227,12 @@ def real_values(world):
         "releases:project_feed": {"slug": project.slug},
         "releases:embargo": {"token": link.token},
         "releases:embargo_image": {"token": link.token, "pk": link.release.images.get().pk},
+        "releases:embargo_image_rendition": {
+            "token": link.token,
+            "pk": link.release.images.get().pk,
+            **SMALLEST_JPEG,
+        },
+        "releases:embargo_text_image": {"token": link.token, **text_image(link.release)},
         "releases:embargo_attachment": {
             "token": link.token,
             "pk": link.release.attachments.get().pk,
@@ -234,12 +262,14 @@ def world(make_release, make_project, make_partner, make_contact, topic):
     project = make_project(areas=1)
     partner = make_partner(is_shareholder=True)
     contact = make_contact()
-    release = make_release(topics=[topic], images=1, attachments=1)
+    release = with_text_image(make_release(topics=[topic], images=1, attachments=1))
     release.projects.add(project)
     release.partners.add(partner)
     release.contacts.add(contact)
-    embargoed = make_release(
-        images=1, attachments=1, publish_at=timezone.now() + datetime.timedelta(days=2)
+    embargoed = with_text_image(
+        make_release(
+            images=1, attachments=1, publish_at=timezone.now() + datetime.timedelta(days=2)
+        )
     )
     return {
         "release": release,

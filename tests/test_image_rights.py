@@ -42,7 +42,7 @@ def surfaces(client, release, image):
         "download": client.get(image.get_absolute_url()).status_code == 200,
         "press kit": any(image.download_filename in name for name in kit.namelist()),
         "pdf": any(image.credit in page_.extract_text() for page_ in pdf.pages),
-        "feed": image.image.name in feed,
+        "feed": image.get_absolute_url() in feed,
     }
 
 

@@ -1,18 +1,33 @@
 """Media for journalists: responsive images with credits, original downloads, the press kit."""
 
 import datetime
+import importlib
 import io
 import re
 import zipfile
+from types import SimpleNamespace
 
+import pypdf
 import pytest
+import time_machine
+from django.apps import apps as django_apps
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
-from releases.models import PressRelease, ReleaseImage
+from releases.models import (
+    EmbargoLink,
+    Partner,
+    PressRelease,
+    ReleaseAttachment,
+    ReleaseDocument,
+    ReleaseImage,
+)
 from releases.renditions import FORMATS
+from releases.views import downloads
 
 from .conftest import assert_german_404
 
@@ -36,8 +51,11 @@ def add_photo(release, size=(640, 360), name="auftakt.jpg", **fields):
     )
 
 
-def open_media(settings, url):
-    return Image.open(settings.MEDIA_ROOT / url.removeprefix(settings.MEDIA_URL))
+def fetched_image(client, url):
+    """The image at `url`, as the site answers it."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return Image.open(io.BytesIO(b"".join(response.streaming_content)))
 
 
 def zip_of(response):
@@ -56,7 +74,7 @@ HIDDEN = {
 
 
 def test_release_page_offers_each_image_in_modern_formats_with_a_jpeg_fallback(
-    client, settings, make_release
+    client, make_release
 ):
     release = make_release()
     image = add_photo(release, size=(2000, 1125))
@@ -73,17 +91,17 @@ def test_release_page_offers_each_image_in_modern_formats_with_a_jpeg_fallback(
     assert 'sizes="(min-width: 45rem) 42rem, calc(100vw - 2.5rem)"' in img
     assert 'width="1600" height="900"' in img  # the aspect ratio is known: nothing shifts
     assert 'alt="Zwei Menschen vor einer Werkhalle"' in img
-    fallback_urls = re.findall(r"(/media/\S+) \d+w", re.search(r'srcset="([^"]+)"', img).group(1))
-    assert [open_media(settings, url).format for url in fallback_urls] == ["JPEG"] * 3
-    assert [open_media(settings, url).size for url in fallback_urls] == [
+    fallback_urls = re.findall(r"(\S+) \d+w", re.search(r'srcset="([^"]+)"', img).group(1))
+    assert [fetched_image(client, url).format for url in fallback_urls] == ["JPEG"] * 3
+    assert [fetched_image(client, url).size for url in fallback_urls] == [
         (480, 270),
         (960, 540),
         (1600, 900),
     ]
     webp = re.search(r'type="image/webp" srcset="(\S+) 480w', picture).group(1)
-    assert open_media(settings, webp).format == "WEBP"
-    # the renditions lie in the image's own unguessable folder
-    assert all(url.startswith(image.image.url.rsplit("/", 1)[0]) for url in fallback_urls)
+    assert fetched_image(client, webp).format == "WEBP"
+    # the renditions come through the image's own address (and its check), never from /media/
+    assert all(url.startswith(image.get_absolute_url()) for url in fallback_urls)
 
 
 def test_credit_line_stands_under_every_image(client, make_release):
@@ -129,26 +147,27 @@ def test_renditions_are_made_once_not_on_every_request_or_edit(client, make_rele
     assert image.renditions == made
 
 
-def test_replacing_the_file_makes_new_renditions(make_release, settings):
+def test_replacing_the_file_makes_new_renditions(make_release):
     image = add_photo(make_release(), size=(1000, 500))
     old_files = [name for _w, _h, name in image.renditions["files"]["jpeg"]]
+    assert all(image.image.storage.exists(name) for name in old_files)
     image.image = SimpleUploadedFile("neu.jpg", jpeg_bytes((800, 800)))
     image.save()
     assert image.renditions["source"] == image.image.name
     assert [entry[:2] for entry in image.renditions["files"]["jpeg"]] == [[480, 480], [800, 800]]
-    assert not any((settings.MEDIA_ROOT / name).exists() for name in old_files)
+    assert not any(image.image.storage.exists(name) for name in old_files)
 
 
 def test_an_unreadable_image_falls_back_to_the_original(client, make_release, settings):
     release = make_release()
     image = add_photo(release)
     ReleaseImage.objects.filter(pk=image.pk).update(renditions={})
-    (settings.MEDIA_ROOT / image.image.name).write_bytes(b"kein Bild")
+    (settings.PROTECTED_MEDIA_ROOT / image.image.name).write_bytes(b"kein Bild")
     image.refresh_from_db()
     image.save()
     assert image.renditions == {"source": image.image.name, "files": {}}
     html = client.get(release.get_absolute_url()).content.decode()
-    assert f'<img src="{image.image.url}" alt="Zwei Menschen vor einer Werkhalle"' in html
+    assert f'<img src="{image.get_absolute_url()}" alt="Zwei Menschen vor einer Werkhalle"' in html
 
 
 def test_make_renditions_command_fills_in_what_is_missing(make_release):
@@ -199,9 +218,9 @@ def test_image_of_another_release_is_404(client, make_release):
     assert client.get(url).status_code == 404
 
 
-def test_missing_original_file_is_a_german_404(client, make_release, settings):
+def test_missing_original_file_is_a_german_404(client, make_release):
     image = add_photo(make_release())
-    (settings.MEDIA_ROOT / image.image.name).unlink()
+    image.image.storage.delete(image.image.name)
     assert_german_404(client.get(image.get_absolute_url()))
 
 
@@ -292,18 +311,26 @@ def test_press_kit_holds_text_images_attachments_and_credits(client, release_wit
     assert "Lizenzhinweis: keiner angegeben" in second
 
 
-def test_press_kit_costs_the_same_ten_queries_for_any_number_of_files(
+def test_press_kit_costs_the_same_queries_for_any_number_of_files(
     client, release_with_media, make_partner, django_assert_num_queries
 ):
-    # The release, its images, attachments and public projects, and its press contacts. The
-    # partners it mentions are not in the kit, so they are not fetched. And the boilerplate with
-    # its shareholders line, for the text and again (with the contacts) for the PDF's version.
     release = release_with_media
     release.partners.set([make_partner(), make_partner()])
-    add_photo(release, name="drittes.jpg")
-    with django_assert_num_queries(10):
-        archive = zip_of(client.get(release.get_press_kit_url()))
-    assert len([name for name in archive.namelist() if name.startswith("bilder/")]) == 3
+    for images, name in [(3, "drittes.jpg"), (4, "viertes.jpg")]:
+        add_photo(release, name=name)
+        # Built: the release; its images and public projects, its press contacts and the
+        # boilerplate with its shareholders line, for the version (the PDF's HTML); its stored
+        # kit (none of this version); its attachments; contacts and boilerplate again for the
+        # kit's text, and again for the PDF inside, whose stored row is looked up and written;
+        # the stored kit written. The partners it mentions are not in the kit: not fetched.
+        with django_assert_num_queries(17):
+            archive = zip_of(client.get(release.get_press_kit_url()))
+        assert len([name for name in archive.namelist() if name.startswith("bilder/")]) == images
+        # Stored: the release, what its version is made of, and its stored kit.
+        with django_assert_num_queries(7):
+            assert zip_of(client.get(release.get_press_kit_url())).namelist() == (
+                archive.namelist()
+            )
 
 
 def test_press_kit_of_a_release_without_media_holds_its_text(client, make_release):
@@ -317,9 +344,9 @@ def test_press_kit_of_a_release_without_media_holds_its_text(client, make_releas
     assert "Zu dieser Mitteilung gibt es keine Bilder." in archive.read("BILDNACHWEIS.txt").decode()
 
 
-def test_press_kit_leaves_out_a_missing_file_and_says_so(client, release_with_media, settings):
+def test_press_kit_leaves_out_a_missing_file_and_says_so(client, release_with_media):
     image = release_with_media.images.first()
-    (settings.MEDIA_ROOT / image.image.name).unlink()
+    image.image.storage.delete(image.image.name)
     archive = zip_of(client.get(release_with_media.get_press_kit_url()))
     assert "bilder/01-auftakt_foto-erika-beispiel.jpg" not in archive.namelist()
     assert "bilder/02-zweites_foto-max-muster.jpg" in archive.namelist()
@@ -342,3 +369,156 @@ def test_printed_release_carries_its_web_address(client, make_release):
         f'<p class="print-only">Bilder und Downloads: http://testserver'
         f"{release.get_absolute_url()}</p>" in html
     )
+
+
+# The press kit is stored once per version of its release
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """How often a press kit was built."""
+    made = []
+    build = downloads.build_press_kit
+
+    def counted(*args, **kwargs):
+        made.append(args[0].pk)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(downloads, "build_press_kit", counted)
+    return made
+
+
+def kit_text(client, release):
+    return zip_of(client.get(release.get_press_kit_url())).read("pressemitteilung.txt").decode()
+
+
+def test_press_kit_is_built_once_and_then_sent_as_stored(client, release_with_media, builds):
+    url = release_with_media.get_press_kit_url()
+    first = b"".join(client.get(url).streaming_content)
+    second = b"".join(client.get(url).streaming_content)
+    assert builds == [release_with_media.pk]
+    assert first == second
+    stored = ReleaseDocument.objects.get(release=release_with_media, kind="pressepaket")
+    assert stored.file.read() == first
+
+
+# What changes a press kit: (description, change to make, text the new kit holds)
+CHANGES = {
+    "title": (lambda r: setattr_and_save(r, title="Neuer Titel"), "Neuer Titel"),
+    "image caption": (
+        lambda r: setattr_and_save(r.images.first(), caption="Neue Unterschrift"),
+        "Neue Unterschrift",
+    ),
+    "image added": (lambda r: add_photo(r, name="drittes.jpg"), "bilder/03-drittes_"),
+    "image deleted": (lambda r: r.images.last().delete(), None),
+    "attachment title": (
+        lambda r: ReleaseAttachment.objects.create(
+            release=r, file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n"), title="Plan"
+        ),
+        "anhaenge/02-plan.pdf",
+    ),
+    "project text": (
+        lambda r: setattr_and_save(r.projects.get(), about="Ein neuer Kasten."),
+        "Ein neuer Kasten.",
+    ),
+    "contact's number": (
+        lambda r: setattr_and_save(r.contacts.get(), phone="+49 531 000000"),
+        "+49 531 000000",
+    ),
+    "contact named": (
+        lambda r: r.contacts.add(
+            r.contacts.get().__class__.objects.create(
+                first_name="Max", last_name="Neu", slug="max-neu", email="max@example.org"
+            )
+        ),
+        "Max Neu",
+    ),
+}
+
+
+def setattr_and_save(obj, **values):
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save()
+
+
+def kit_names(client, release):
+    return zip_of(client.get(release.get_press_kit_url())).namelist()
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_stored_press_kit_follows_every_change_of_what_it_shows(
+    client, release_with_media, builds, change, django_capture_on_commit_callbacks
+):
+    release = release_with_media
+    before = kit_names(client, release)
+    old = ReleaseDocument.objects.get(release=release, kind="pressepaket").file.name
+    make_change, expected = CHANGES[change]
+    make_change(release)
+    with django_capture_on_commit_callbacks(execute=True):
+        archive = zip_of(client.get(release.get_press_kit_url()))
+    assert builds == [release.pk, release.pk]
+    everything = " ".join(archive.namelist()) + "".join(
+        archive.read(name).decode() for name in archive.namelist() if name.endswith(".txt")
+    )
+    if expected:
+        assert expected in everything
+    else:
+        assert len(archive.namelist()) == len(before) - 1
+    # the kit of the older version is deleted from the storage
+    assert not ReleaseDocument._meta.get_field("file").storage.exists(old)
+    kit_names(client, release)
+    assert len(builds) == 2  # and the new one is stored in turn
+
+
+def test_a_change_elsewhere_keeps_the_stored_press_kit(
+    client, release_with_media, make_release, builds
+):
+    client.get(release_with_media.get_press_kit_url())
+    make_release(title="Eine andere Mitteilung", images=1)
+    release_with_media.partners.add(Partner.objects.create(name="Nicht im Pressepaket"))
+    client.get(release_with_media.get_press_kit_url())
+    assert builds == [release_with_media.pk]
+
+
+def test_press_kit_built_under_embargo_is_built_again_when_the_embargo_ends(
+    client, make_release, builds
+):
+    """Under an embargo link the kit is the public one, but its PDF carries the Sperrfrist line:
+    once the embargo is over, the kit is built again, without it, and then kept."""
+    release = make_release(images=1, publish_at=timezone.now() + datetime.timedelta(hours=1))
+    link = EmbargoLink.objects.create(release=release)
+    early = zip_of(client.get(f"{link.get_absolute_url()}pressepaket.zip"))
+    assert "Sperrfrist" in pdf_text_of(early.read("pressemitteilung.pdf"))
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        later = zip_of(client.get(release.get_press_kit_url()))
+        assert zip_of(client.get(release.get_press_kit_url())).namelist() == later.namelist()
+    assert later.namelist() == early.namelist()
+    assert "Sperrfrist" not in pdf_text_of(later.read("pressemitteilung.pdf"))
+    assert builds == [release.pk, release.pk]
+
+
+def pdf_text_of(data):
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_release_files_of_the_old_layout_move_out_of_public_media(make_release):
+    """Migration 0016: images, renditions and attachments leave the storage nginx serves."""
+    release = make_release(images=1, attachments=1)
+    image, attachment = release.images.get(), release.attachments.get()
+    names = [image.image.name, attachment.file.name] + [
+        name for entries in image.renditions["files"].values() for _w, _h, name in entries
+    ]
+    public, protected = storages["default"], storages["protected"]
+    for name in names:  # as they lay before
+        with protected.open(name) as file:
+            public.save(name, file)
+        protected.delete(name)
+
+    migration = importlib.import_module(
+        "releases.migrations.0016_release_files_in_protected_storage"
+    )
+    migration.move_to_protected_storage(django_apps, SimpleNamespace(connection=connection))
+    assert [(public.exists(name), protected.exists(name)) for name in names] == [
+        (False, True)
+    ] * len(names)

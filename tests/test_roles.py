@@ -3,11 +3,15 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
-from releases.models import PressRelease
+from releases.models import EditorImage, PressRelease, ReleaseAttachment
 
+from .conftest import image_upload, png_bytes
 from .test_admin import ADD_URL, LIST_URL, release_form_without_files
 from .test_history import submit_as_shown
 
@@ -205,3 +209,84 @@ def test_redaktion_edits_a_projects_partners_areas_and_events(as_role, make_proj
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.title == "Abschlussveranstaltung"
+
+
+# Reading what is not public yet, and uploading into texts: a permission, not the staff flag.
+
+
+def hidden_release_addresses(release):
+    """Every address at which a release that is not public shows itself or a file of it."""
+    image = release.images.get()
+    text_image = release.editor_images.get()
+    return [
+        reverse("releases:preview", kwargs={"pk": release.pk}),
+        image.get_absolute_url(),
+        f"{image.get_absolute_url()}40.jpeg",  # a rendition
+        release.attachments.get().get_absolute_url(),
+        release.get_press_kit_url(),
+        text_image.get_absolute_url(),
+        image.image.url,  # the admin's link to the stored file
+    ]
+
+
+@pytest.fixture
+def draft_with_files(make_release):
+    release = make_release(status=PressRelease.Status.DRAFT, publish_at=None, images=1)
+    ReleaseAttachment.objects.create(
+        release=release, file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n"), title="Plan"
+    )
+    text_image = EditorImage()
+    text_image.file.save("skizze.png", ContentFile(png_bytes()))
+    release.body = f'<img src="{text_image.get_absolute_url()}" alt="Skizze">'
+    release.save()
+    return release
+
+
+def staff_member(client, django_user_model, *permissions):
+    user = django_user_model.objects.create_user(
+        "praktikant", password="ein-langes-passwort-1", is_staff=True
+    )
+    for name in permissions:
+        app_label, codename = name.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    client.force_login(user)
+    return client
+
+
+def upload(client):
+    return client.post("/ckeditor5/image_upload/", {"upload": image_upload("grafik.png")})
+
+
+def test_staff_without_permissions_read_no_draft_and_upload_nothing(
+    client, django_user_model, draft_with_files
+):
+    intern = staff_member(client, django_user_model)
+    preview, *files = hidden_release_addresses(draft_with_files)
+    assert intern.get(preview).status_code == 403
+    for url in files:
+        assert intern.get(url).status_code == 404, url
+    response = upload(intern)
+    assert response.status_code == 403
+    assert response.json()["error"]["message"] == "Sie dürfen keine Bilder hochladen."
+    assert not EditorImage.objects.exclude(releases=draft_with_files).exists()
+
+
+def test_the_view_permission_opens_drafts_but_uploading_needs_the_change_permission(
+    client, django_user_model, draft_with_files
+):
+    reader = staff_member(client, django_user_model, "releases.view_pressrelease")
+    for url in hidden_release_addresses(draft_with_files):
+        assert reader.get(url).status_code == 200, url
+    assert upload(reader).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["Redaktion", "Chefredaktion"])
+def test_both_roles_preview_drafts_with_their_files_and_upload_images(
+    as_role, draft_with_files, role
+):
+    member = as_role(role)
+    for url in hidden_release_addresses(draft_with_files):
+        assert member.get(url).status_code == 200, url
+    assert upload(member).status_code == 200

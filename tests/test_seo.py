@@ -193,7 +193,7 @@ def test_release_page_has_canonical_url_description_and_social_cards(client, hel
     release = helmstedt_release
     page = head(client, release.get_absolute_url())
     url = f"http://testserver{release.get_absolute_url()}"
-    image_url = f"http://testserver{release.images.first().image.url}"
+    image_url = f"http://testserver{release.images.first().get_absolute_url()}"
     assert f'<link rel="canonical" href="{url}">' in page
     assert meta(page, "description") == [
         "Zwei Jahre lang haben Betriebe aus Schöningen zusammengearbeitet."
@@ -221,7 +221,7 @@ def test_release_page_describes_itself_as_news_article(client, helmstedt_release
     assert data["datePublished"] == "2022-03-28T10:00:00+02:00"
     assert data["dateModified"] == timezone.localtime(release.updated_at).isoformat()
     assert data["image"] == [
-        f"http://testserver{image.image.url}" for image in release.images.all()
+        f"http://testserver{image.get_absolute_url()}" for image in release.images.all()
     ]
     assert data["publisher"] == {
         "@type": "Organization",
@@ -282,7 +282,7 @@ def test_absolute_addresses_say_https_behind_a_tls_proxy(client, make_release, s
     assert f'<link rel="canonical" href="{url}">' in page
     feed = client.get("/presse/feed/", headers=proxied).content.decode()
     assert f"<link>{url}</link>" in feed
-    assert 'url="https://presse.example.de/media/' in feed
+    assert 'url="https://presse.example.de/presse/' in feed  # the image, through the release
     robots = client.get("/robots.txt", headers=proxied).content.decode()
     assert "Sitemap: https://presse.example.de/sitemap.xml" in robots
 

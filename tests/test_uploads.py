@@ -1,20 +1,27 @@
 """Hostile uploads get a clear form error; accepted images lose their personal metadata."""
 
+import datetime
+import importlib
 import io
+import re
 import struct
 import zipfile
 import zlib
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 from PIL import Image
 
 from allianz_site.uploads import MB, MaxFileSize
-from releases.models import PressRelease
+from releases.models import EditorImage, PressRelease, Project
 
 from .conftest import png_bytes
 from .test_admin import ADD_URL, release_form
@@ -153,11 +160,12 @@ def test_every_file_field_checks_its_size_with_its_limit():
         for app in ["releases", "contacts"]
         for model in apps.get_app_config(app).get_models()
         for field in model._meta.fields
-        if isinstance(field, models.FileField)
+        if isinstance(field, models.FileField) and field.editable  # uploads, not made files
     }
     assert limits == {
         "PressContact.photo": [5 * MB],
         "ReleaseImage.image": [10 * MB],
+        "EditorImage.file": [10 * MB],
         "ReleaseAttachment.file": [25 * MB],
         "Partner.logo": [2 * MB],
         "Project.image": [10 * MB],
@@ -212,13 +220,12 @@ def test_editor_upload_of_a_bomb_is_a_json_error_not_a_crash(staff_client):
     assert TOO_MANY_PIXELS in response.json()["error"]["message"]
 
 
-def test_editor_upload_removes_the_gps_position(staff_client, settings):
+def test_editor_upload_removes_the_gps_position(staff_client):
     upload = SimpleUploadedFile("foto.jpg", photo_with_personal_exif())
     response = staff_client.post("/ckeditor5/image_upload/", {"upload": upload})
     assert response.status_code == 200
-    stored = settings.MEDIA_ROOT / "editor" / "foto.jpg"
-    assert response.json()["url"] == "/media/editor/foto.jpg"
-    exif = Image.open(stored).getexif()
+    stored = staff_client.get(response.json()["url"])
+    exif = Image.open(io.BytesIO(b"".join(stored.streaming_content))).getexif()
     assert GPS_IFD not in exif and exif[ARTIST] == "Erika Beispiel"
 
 
@@ -294,3 +301,130 @@ def test_real_documents_are_accepted_and_downloaded_as_attachments(
     assert download["Content-Disposition"].startswith("attachment;")
     assert download["X-Content-Type-Options"] == "nosniff"
     assert b"".join(download.streaming_content) == content
+
+
+# Images uploaded inside the editor
+
+
+def upload_into_editor(client, name="IMG_4711.jpg"):
+    upload = SimpleUploadedFile(name, photo_with_personal_exif())
+    response = client.post("/ckeditor5/image_upload/", {"upload": upload})
+    assert response.status_code == 200
+    return response.json()["url"]
+
+
+def with_text_image(release, url):
+    release.body = (
+        f'<p>Vor Ort:</p><figure class="image"><img src="{url}" alt="Werkhalle"></figure>'
+    )
+    release.save()
+    return release
+
+
+def test_editor_image_gets_an_unguessable_address_outside_media(staff_client):
+    first = upload_into_editor(staff_client)
+    second = upload_into_editor(staff_client)
+    key = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    assert re.fullmatch(rf"/presse/textbilder/{key}/IMG_4711\.jpg", first), first
+    assert first != second  # the same name twice: two images, neither overwrites the other
+    public_media = storages["default"]
+    assert not public_media.exists("editor/IMG_4711.jpg")
+    assert not public_media.exists(EditorImage.objects.first().file.name)
+
+
+def test_editor_image_is_seen_only_while_a_text_that_shows_it_may_be_seen(
+    staff_client, client, make_release
+):
+    url = upload_into_editor(staff_client)
+    assert staff_client.get(url).status_code == 200  # in the editor, before the text is saved
+    release = with_text_image(make_release(status=PressRelease.Status.DRAFT, publish_at=None), url)
+    assert staff_client.get(url).status_code == 200  # the preview shows it
+    client.logout()
+    assert client.get(url).status_code == 404  # the draft is not public, nor its image
+
+    release.publish()
+    release.save()
+    html = client.get(release.get_absolute_url()).content.decode()
+    assert f'<img src="{url}" alt="Werkhalle">' in html
+    response = client.get(url)
+    assert response.status_code == 200
+    assert Image.open(io.BytesIO(b"".join(response.streaming_content))).format == "JPEG"
+
+    release.withdraw()
+    release.save()
+    assert client.get(url).status_code == 404
+
+
+def test_editor_image_in_a_project_description_is_seen_with_the_project(
+    staff_client, client, make_project
+):
+    url = upload_into_editor(staff_client)
+    project = make_project(status=Project.Status.PLANNED, description=f'<img src="{url}" alt="">')
+    client.logout()
+    assert client.get(url).status_code == 404  # a planned project is not shown yet
+    project.status = Project.Status.RUNNING
+    project.save()
+    assert client.get(url).status_code == 200
+
+
+def test_editor_images_no_text_shows_are_deleted_after_a_day(
+    staff_client, django_user_model, make_release, django_capture_on_commit_callbacks
+):
+    never_used = upload_into_editor(staff_client, "verworfen.jpg")
+    kept = upload_into_editor(staff_client, "bleibt.jpg")
+    removed = upload_into_editor(staff_client, "entfernt.jpg")
+    shared = upload_into_editor(staff_client, "geteilt.jpg")
+    release = with_text_image(make_release(), kept)
+    release.body += f'<img src="{removed}" alt=""><img src="{shared}" alt="">'
+    release.save()
+    other = with_text_image(make_release(), shared)
+    image = {
+        url: EditorImage.objects.get(key=url.split("/")[3])
+        for url in [never_used, kept, removed, shared]
+    }
+    names = {url: image[url].file.name for url in image}
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=23), tick=False) as clock:
+        with_text_image(release, kept)  # the text no longer shows `removed` nor `shared`
+        other.delete()  # …and `shared` was in this one too
+        clock.move_to(timezone.now() + datetime.timedelta(hours=2))  # 25 hours after the uploads
+        with django_capture_on_commit_callbacks(execute=True):
+            release.save()
+        assert set(EditorImage.objects.values_list("file", flat=True)) == {
+            names[kept],
+            names[removed],
+            names[shared],
+        }  # only the image no text ever showed is a day old unused
+        storage = image[kept].file.storage
+        assert not storage.exists(names[never_used])
+
+        clock.move_to(timezone.now() + datetime.timedelta(hours=23))  # a day after letting go
+        staff_client.force_login(django_user_model.objects.get())  # a new working day
+        with django_capture_on_commit_callbacks(execute=True):
+            upload_into_editor(staff_client, "neu.jpg")
+        assert {names[kept]} == set(
+            EditorImage.objects.filter(file__in=names.values()).values_list("file", flat=True)
+        )
+        assert not storage.exists(names[removed]) and not storage.exists(names[shared])
+        assert storage.exists(names[kept])
+
+
+def test_editor_images_of_old_uploads_leave_public_media(client, make_release, make_project):
+    """Before, editor images lay at /media/editor/<their name>; migration 0017 moves them."""
+    public_media = storages["default"]
+    public_media.save("editor/IMG_4711.jpg", ContentFile(photo_with_personal_exif()))
+    public_media.save("editor/nie-benutzt.png", ContentFile(png_bytes()))
+    release = make_release(body='<p>Bild:</p><img src="/media/editor/IMG_4711.jpg" alt="Halle">')
+    project = make_project(description='<img src="/media/editor/IMG_4711.jpg" alt="Halle">')
+
+    migration = importlib.import_module("releases.migrations.0017_editor_images")
+    migration.adopt_editor_images(apps, SimpleNamespace(connection=connection))
+
+    release.refresh_from_db()
+    project.refresh_from_db()
+    image = EditorImage.objects.get()
+    assert f'<img src="{image.get_absolute_url()}" alt="Halle">' in release.body
+    assert f'<img src="{image.get_absolute_url()}" alt="Halle">' in project.description
+    assert list(image.releases.all()) == [release] and list(image.projects.all()) == [project]
+    assert public_media.listdir("editor") == ([], [])
+    assert client.get(image.get_absolute_url()).status_code == 200

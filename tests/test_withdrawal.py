@@ -1,12 +1,17 @@
 """Withdrawing a published release: its address answers 410 Gone with a short German notice."""
 
 import datetime
+import re
 
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.utils import timezone
 
-from releases.models import PressRelease
+from releases.models import EditorImage, PressRelease
 
-from .conftest import page
+from .conftest import page, png_bytes
 from .test_admin import LIST_URL, release_form_without_files
 
 
@@ -111,3 +116,76 @@ def test_a_draft_cannot_be_withdrawn_in_the_form(staff_client, topic):
         response.content.decode()
     )
     assert not PressRelease.objects.exists()
+
+
+# The files of a release follow it: closed the moment it stops being public
+
+
+def release_with_every_kind_of_file(make_release):
+    """A public release with an image (and its renditions), an attachment and an image in its
+    text."""
+    release = make_release(images=1, attachments=1)
+    text_image = EditorImage()
+    text_image.file.save("skizze.png", ContentFile(png_bytes()))
+    release.body = f'<p>Skizze:</p><img src="{text_image.get_absolute_url()}" alt="Skizze">'
+    release.save()
+    return release
+
+
+def file_addresses(html):
+    """Every address of a file that a release page links or embeds."""
+    embedded = re.findall(r'(?:src|srcset)="([^"]+)"', html)
+    urls = {url.split(" ")[0] for value in embedded for url in value.split(", ")}
+    urls |= set(re.findall(r'href="([^"]*/(?:bild|anhang)/[^"]+|[^"]+\.zip)"', html))
+    return sorted(url for url in urls if not url.startswith(settings.STATIC_URL))
+
+
+def stored_names(release):
+    image = release.images.get()
+    renditions = [name for entries in image.renditions["files"].values() for *_, name in entries]
+    return [
+        image.image.name,
+        *renditions,
+        release.attachments.get().file.name,
+        release.editor_images.get().file.name,
+    ]
+
+
+@pytest.mark.parametrize(
+    "stop_being_public",
+    [
+        pytest.param(withdraw, id="withdrawn"),
+        pytest.param(
+            lambda release: setattr(release, "status", "draft") or release.save(), id="unpublished"
+        ),
+        pytest.param(
+            lambda release: (
+                setattr(release, "publish_at", timezone.now() + datetime.timedelta(1))
+                or release.save()
+            ),
+            id="embargoed again",
+        ),
+    ],
+)
+def test_every_file_of_a_release_closes_when_it_stops_being_public(
+    client, make_release, stop_being_public
+):
+    release = release_with_every_kind_of_file(make_release)
+    urls = file_addresses(page(client, release.get_absolute_url()))
+    # image original and three renditions (AVIF where Pillow writes it), attachment, press kit,
+    # the image in the text
+    assert len(urls) >= 6, urls
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    stop_being_public(release)
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+
+
+def test_no_file_of_a_release_lies_where_nginx_serves_media(client, make_release):
+    """/media/ is served as it lies (deploy/nginx-site.conf): a file there cannot be closed."""
+    release = release_with_every_kind_of_file(make_release)
+    client.get(release.get_press_kit_url())  # the stored press kit too
+    names = [*stored_names(release), *(document.file.name for document in release.documents.all())]
+    assert [name for name in names if storages["default"].exists(name)] == []
+    assert all(storages["protected"].exists(name) for name in names)

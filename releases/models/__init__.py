@@ -15,7 +15,13 @@ from .base import (
 from .documents import Organisation, OrganisationQuerySet
 from .embargo import EmbargoLink, EmbargoLinkQuerySet, default_link_expiry
 from .mailing import Mailing, MailingDelivery
-from .media import ReleaseAttachment, ReleaseImage, ReleaseImageQuerySet
+from .media import (
+    EditorImage,
+    ReleaseAttachment,
+    ReleaseDocument,
+    ReleaseImage,
+    ReleaseImageQuerySet,
+)
 from .partners import LOGO_EXTENSIONS, Partner, PartnerKind, PartnerQuerySet
 from .projects import (
     Project,
@@ -42,6 +48,7 @@ __all__ = [
     "LOGO_EXTENSIONS",
     "SEARCHABLE_FIELDS",
     "AlertDelivery",
+    "EditorImage",
     "EmbargoLink",
     "EmbargoLinkQuerySet",
     "Mailing",
@@ -62,6 +69,7 @@ __all__ = [
     "ProjectRole",
     "ProjectStatus",
     "ReleaseAttachment",
+    "ReleaseDocument",
     "ReleaseImage",
     "ReleaseImageQuerySet",
     "ReleaseStatus",

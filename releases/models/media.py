@@ -1,6 +1,8 @@
 import contextlib
 import datetime
+import uuid
 from pathlib import PurePath
+from urllib.parse import quote
 
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -19,7 +21,9 @@ from allianz_site.uploads import (
 
 from ..renditions import MIME_TYPES, delete_renditions, make_renditions
 from ..slugs import slugify_de
+from ..storage import TEXT_IMAGE_URL_PREFIX, protected_storage
 from .base import ATTACHMENT_EXTENSIONS, IMAGE_EXTENSIONS, upload_path
+from .projects import Project
 from .release import PressRelease
 
 
@@ -56,6 +60,7 @@ class ReleaseImage(models.Model):
     )
     image = CleanImageField(
         "Bild",
+        storage=protected_storage,  # served only while the release may be seen (storage.py)
         upload_to=upload_path,
         max_length=255,
         width_field="width",
@@ -135,33 +140,56 @@ class ReleaseImage(models.Model):
         """The download of the original file."""
         return reverse("releases:image", kwargs={**self.release.url_kwargs(), "pk": self.pk})
 
+    def file_url(self, embargo_token=None):
+        """The original's address as a page links it: under the release's public address, or
+        under the embargo link's. Its renditions are addressed below it (`…/960.webp`)."""
+        if embargo_token:
+            return reverse("releases:embargo_image", kwargs={"token": embargo_token, "pk": self.pk})
+        return self.get_absolute_url()
+
+    def rendition_name(self, width, kind):
+        """The stored name of the rendition `width` pixels wide in format `kind`, or None."""
+        for entry_width, _height, name in self.renditions.get("files", {}).get(kind, []):
+            if entry_width == width:
+                return name
+        return None
+
+    def picture(self, embargo_token=None):
+        """What <picture> needs: one <source> per modern format ({"type": "image/avif", "srcset":
+        "… 480w, …"}) and the <img> every browser can show: JPEG renditions, or the original if
+        there are none. The addresses are the release's (file_url), never the storage's."""
+        base = self.file_url(embargo_token)
+        files = self.renditions.get("files", {})
+
+        def srcset(kind, entries):
+            return ", ".join(f"{base}{width}.{kind} {width}w" for width, _h, _name in entries)
+
+        sources = [
+            {"type": MIME_TYPES[kind], "srcset": srcset(kind, entries)}
+            for kind, entries in files.items()
+            if kind != "jpeg" and kind in MIME_TYPES and entries
+        ]
+        entries = files.get("jpeg")
+        if not entries:
+            fallback = {"src": base, "srcset": "", "width": self.width, "height": self.height}
+        else:
+            middle = next((entry for entry in entries if entry[0] >= 960), entries[-1])
+            largest = entries[-1]
+            fallback = {
+                "src": f"{base}{middle[0]}.jpeg",
+                "srcset": srcset("jpeg", entries),
+                "width": largest[0],
+                "height": largest[1],
+            }
+        return {"sources": sources, "fallback": fallback}
+
     @property
     def sources(self):
-        """One <source> per modern format: [{"type": "image/avif", "srcset": "… 480w, …"}]."""
-        files = self.renditions.get("files", {})
-        return [
-            {"type": MIME_TYPES[key], "srcset": self._srcset(entries)}
-            for key, entries in files.items()
-            if key != "jpeg" and key in MIME_TYPES and entries
-        ]
+        return self.picture()["sources"]
 
     @property
     def fallback(self):
-        """The <img> every browser can show: JPEG renditions, or the original if there are none."""
-        entries = self.renditions.get("files", {}).get("jpeg")
-        if not entries:
-            return {"src": self.image.url, "srcset": "", "width": self.width, "height": self.height}
-        middle = next((entry for entry in entries if entry[0] >= 960), entries[-1])
-        largest = entries[-1]
-        return {
-            "src": self.image.storage.url(middle[2]),
-            "srcset": self._srcset(entries),
-            "width": largest[0],
-            "height": largest[1],
-        }
-
-    def _srcset(self, entries):
-        return ", ".join(f"{self.image.storage.url(name)} {width}w" for width, _h, name in entries)
+        return self.picture()["fallback"]
 
     @property
     def filename(self):
@@ -190,6 +218,7 @@ class ReleaseAttachment(models.Model):
     )
     file = models.FileField(
         "Datei",
+        storage=protected_storage,  # served only while the release may be seen (storage.py)
         upload_to=upload_path,
         max_length=255,
         validators=[
@@ -228,3 +257,111 @@ class ReleaseAttachment(models.Model):
     @property
     def file_type(self):
         return PurePath(self.file.name).suffix.lstrip(".").upper()
+
+
+def editor_image_path(instance, filename):
+    return f"editor/{instance.key.hex}/{PurePath(filename).name}"
+
+
+class EditorImageQuerySet(models.QuerySet):
+    def public(self):
+        """Shown by the text of a public release or project: what anyone may open."""
+        shown_in_release = models.Q(releases__in=PressRelease.objects.published())
+        shown_in_project = models.Q(projects__in=Project.objects.public())
+        return self.filter(shown_in_release | shown_in_project).distinct()
+
+
+class EditorImage(models.Model):
+    """An image uploaded inside the rich-text editor, into a release's text or a project's
+    description (allianz_site.views.editor_image_upload).
+
+    Stored in the protected storage in a folder named by its random key; its address
+    (`/presse/textbilder/<key>/<name>`) answers only while a text that the request may see shows
+    it. Saving a release or project links the images its text shows (`releases`, `projects`);
+    one that no text has shown for a day is deleted with its file (releases/editor_images.py)."""
+
+    key = models.UUIDField("Schlüssel", default=uuid.uuid4, unique=True, editable=False)
+    file = models.FileField(
+        "Datei",
+        storage=protected_storage,
+        upload_to=editor_image_path,
+        max_length=255,
+        validators=[MaxFileSize(MAX_IMAGE_BYTES)],  # checked in the upload view (open_image)
+    )
+    releases = models.ManyToManyField(
+        PressRelease, blank=True, related_name="editor_images", verbose_name="Mitteilungen"
+    )
+    projects = models.ManyToManyField(
+        Project, blank=True, related_name="editor_images", verbose_name="Projekte"
+    )
+    uploaded_at = models.DateTimeField("Hochgeladen am", auto_now_add=True)
+    unused_since = models.DateTimeField(
+        "Von keinem Text gezeigt seit",
+        null=True,
+        blank=True,
+        help_text="Leer, solange ein Text das Bild zeigt; einen Tag danach wird es gelöscht.",
+    )
+
+    objects = EditorImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = "Bild im Text"
+        verbose_name_plural = "Bilder im Text"
+        indexes = [models.Index(fields=["unused_since"], name="editor_image_unused_idx")]
+
+    def __str__(self):
+        return self.filename
+
+    def get_absolute_url(self):
+        return f"{TEXT_IMAGE_URL_PREFIX}{self.key}/{quote(self.filename)}"
+
+    @property
+    def filename(self):
+        return PurePath(self.file.name).name
+
+
+def document_path(instance, filename):
+    return f"dokumente/{uuid.uuid4().hex}/{PurePath(filename).name}"
+
+
+class DocumentKind(models.TextChoices):
+    PDF = "pdf", "Pressemitteilung (PDF)"
+    PRESS_KIT = "pressepaket", "Pressepaket (ZIP)"
+
+
+class ReleaseDocument(models.Model):
+    """A file made from a release – its PDF, its press kit – stored for one version of what it
+    shows and served until that changes (releases/documents.py). One row per release and kind."""
+
+    Kind = DocumentKind
+
+    release = models.ForeignKey(
+        PressRelease, on_delete=models.CASCADE, related_name="documents", verbose_name="Mitteilung"
+    )
+    kind = models.CharField("Art", max_length=20, choices=Kind.choices)
+    version = models.CharField(
+        "Inhaltsstand", max_length=32, help_text="Prüfsumme dessen, was das Dokument zeigt."
+    )
+    file = models.FileField(
+        "Datei",
+        storage=protected_storage,
+        upload_to=document_path,
+        max_length=255,
+        editable=False,  # made by the site, not uploaded
+    )
+    created_at = models.DateTimeField("Erzeugt am", default=timezone.now)
+
+    class Meta:
+        verbose_name = "Gespeichertes Dokument"
+        verbose_name_plural = "Gespeicherte Dokumente"
+        constraints = [
+            models.UniqueConstraint(fields=["release", "kind"], name="release_document_once"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["pdf", "pressepaket"]),
+                name="release_document_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.release}"

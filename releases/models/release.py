@@ -1,5 +1,6 @@
 import datetime
 import re
+import uuid
 from collections import Counter
 
 from django.contrib.postgres.search import SearchVectorField
@@ -59,6 +60,11 @@ class Topic(NamedModel):
 def dateline_places(dateline):
     """The places of a dateline: "Braunschweig/ Wolfsburg" → {"Braunschweig", "Wolfsburg"}."""
     return {place.strip() for place in dateline.split("/") if place.strip()}
+
+
+def new_content_version():
+    """A fresh value for PressRelease.content_version (releases/documents.py renews it)."""
+    return uuid.uuid4().hex
 
 
 class PressReleaseQuerySet(models.QuerySet):
@@ -255,6 +261,14 @@ class PressRelease(models.Model):
     )
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
     updated_at = models.DateTimeField("Geändert am", auto_now=True)
+    content_version = models.CharField(
+        "Inhaltsstand",
+        max_length=32,
+        default=new_content_version,
+        editable=False,
+        help_text="Wechselt bei jeder Änderung dessen, was die Mitteilung zeigt; gespeicherte "
+        "Dokumente (Pressepaket) gelten nur für ihren Stand (releases/documents.py).",
+    )
     search_vector = SearchVectorField(
         "Suchindex",
         null=True,

@@ -25,6 +25,13 @@ def absolute_url(context, path):
     return context["request"].build_absolute_uri(path)
 
 
+@register.simple_tag
+def picture(image, embargo_token=None):
+    """ReleaseImage.picture: the page's <picture> with addresses under the release's address, or
+    under the embargo link's (`embargo_token`)."""
+    return image.picture(embargo_token)
+
+
 @register.simple_tag(takes_context=True)
 def news_article_json_ld(context, release):
     request = context["request"]
@@ -45,7 +52,9 @@ def news_article_json_ld(context, release):
         "dateModified": timezone.localtime(release.modified_at).isoformat(),
         "dateline": release.place,
         "inLanguage": "de-DE",
-        "image": [request.build_absolute_uri(image.image.url) for image in release.images.all()],
+        "image": [
+            request.build_absolute_uri(image.get_absolute_url()) for image in release.images.all()
+        ],
         "keywords": [topic.name for topic in release.topics.all()],
         "author": organisation,
         "publisher": organisation,

@@ -1,37 +1,26 @@
 """The release as PDF (releases/documents.py): at …/<slug>/pressemitteilung.pdf for a public
 release (staff: any), and under an embargo link. Not public: 404. Without Pango: a German 503."""
 
-from django.core.files.storage import default_storage
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from ..documents import PdfUnavailable, pdf_filename, stored_pdf
-from .downloads import releases_visible_to
+from ..storage import send_file
+from .downloads import pdf_relations, releases_visible_to
 from .embargo import embargo_view
-from .release import public_projects, usable_images
-
-
-def pdf_relations():
-    """What the PDF shows besides the text (templates/releases/pdf/release.html)."""
-    return [usable_images(), public_projects()]
 
 
 def pdf_response(request, release):
     """The stored PDF of the release's current version, built first if it is new."""
     try:
-        name = stored_pdf(release)
+        storage, name = stored_pdf(release)
     except PdfUnavailable:
         response = render(
             request, "releases/pdf_unavailable.html", {"release": release}, status=503
         )
         response["Retry-After"] = "3600"
         return response
-    try:
-        file = default_storage.open(name, "rb")
-    except FileNotFoundError:  # deleted between the check and now (a newer version came)
-        raise Http404("Die Datei ist nicht mehr vorhanden.") from None
-    return FileResponse(file, filename=pdf_filename(release), content_type="application/pdf")
+    return send_file(storage, name, content_type="application/pdf", filename=pdf_filename(release))
 
 
 def release_pdf(request, year, month, day, slug):

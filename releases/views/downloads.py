@@ -1,18 +1,42 @@
-from django.http import FileResponse, Http404
+"""The files of a release, each behind the same check as the release's page: public releases for
+everyone, any release for staff who may preview it (releases.roles.may_preview). The files lie in
+the protected storage, which nothing serves as it is (releases/storage.py); the embargo link's
+views (embargo.py) answer the same files for a release under embargo."""
+
+from django.db.models import prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from ..documents import press_kit_version, stored_document
 from ..models import (
+    EditorImage,
     PressRelease,
     ReleaseAttachment,
+    ReleaseDocument,
     ReleaseImage,
 )
 from ..presskit import build_press_kit
+from ..renditions import MIME_TYPES
+from ..roles import may_preview
+from ..storage import protected_storage, send_file
 from .release import public_projects, usable_images
+
+
+def pdf_relations():
+    """What the PDF shows besides the text (templates/releases/pdf/release.html)."""
+    return [usable_images(), public_projects()]
 
 
 def press_kit_relations():
     """What the press kit holds besides the text (releases/presskit.py): no topics, no partners."""
-    return [usable_images(), "attachments", public_projects()]
+    return [*pdf_relations(), "attachments"]
+
+
+def releases_visible_to(request):
+    """Staff who may preview download from any release; everyone else only from public ones."""
+    if may_preview(request.user):
+        return PressRelease.objects.all()
+    return PressRelease.objects.published()
 
 
 def attachment_download(request, year, month, day, slug, pk):
@@ -22,50 +46,78 @@ def attachment_download(request, year, month, day, slug, pk):
     return attachment_response(attachment)
 
 
-def download_response(field_file, filename):
-    """A stored file as a download under `filename`; a German 404 if it has gone missing."""
-    try:
-        file = field_file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Die Datei ist nicht mehr vorhanden.") from None
-    return FileResponse(file, as_attachment=True, filename=filename)
-
-
 def attachment_response(attachment):
-    return download_response(attachment.file, attachment.filename)
-
-
-def releases_visible_to(request):
-    """Staff may download from any release (preview); everyone else only from public ones."""
-    return PressRelease.objects.all() if request.user.is_staff else PressRelease.objects.published()
+    return send_file(attachment.file.storage, attachment.file.name, filename=attachment.filename)
 
 
 def image_response(image):
     """The original image as uploaded; the file name carries the credit."""
-    return download_response(image.image, image.download_filename)
+    return send_file(image.image.storage, image.image.name, filename=image.download_filename)
+
+
+def rendition_response(image, width, kind):
+    """A smaller version of the image, shown in the page (ReleaseImage.picture)."""
+    name = image.rendition_name(width, kind)
+    if name is None or kind not in MIME_TYPES:
+        raise Http404("Diese Bildgröße gibt es nicht.")
+    return send_file(image.image.storage, name, content_type=MIME_TYPES[kind])
+
+
+def text_image_response(image, name):
+    if name != image.filename:
+        raise Http404("Dieses Bild gibt es nicht.")
+    return send_file(image.file.storage, image.file.name)
 
 
 def press_kit_response(request, release):
-    public_url = request.build_absolute_uri(release.get_absolute_url())
-    file = build_press_kit(release, public_url)
-    return FileResponse(
-        file,
-        as_attachment=True,
-        filename=f"pressepaket-{release.slug}.zip",
-        content_type="application/zip",
+    """The press kit as stored for the release's current version; built and stored first if
+    there is none yet (releases/documents.py)."""
+    filename = f"pressepaket-{release.slug}.zip"
+
+    def build():
+        prefetch_related_objects([release], *press_kit_relations())
+        return build_press_kit(release, request.build_absolute_uri(release.get_absolute_url()))
+
+    prefetch_related_objects([release], *pdf_relations())
+    storage, name = stored_document(
+        release, ReleaseDocument.Kind.PRESS_KIT, filename, build, press_kit_version(release)
     )
+    return send_file(storage, name, content_type="application/zip", filename=filename)
 
 
-def image_download(request, year, month, day, slug, pk):
-    image = get_object_or_404(
+def visible_image(request, slug, pk):
+    """An image the visitor may see: of a release visible to them, and while its rights last."""
+    return get_object_or_404(
         ReleaseImage.objects.usable(),
         pk=pk,
         release__slug=slug,
         release__in=releases_visible_to(request),
     )
-    return image_response(image)
+
+
+def image_download(request, year, month, day, slug, pk):
+    return image_response(visible_image(request, slug, pk))
+
+
+def image_rendition(request, year, month, day, slug, pk, width, kind):
+    return rendition_response(visible_image(request, slug, pk), width, kind)
 
 
 def press_kit(request, year, month, day, slug):
-    releases = releases_visible_to(request).prefetch_related(*press_kit_relations())
-    return press_kit_response(request, get_object_or_404(releases, slug=slug))
+    return press_kit_response(request, get_object_or_404(releases_visible_to(request), slug=slug))
+
+
+def text_image(request, key, name):
+    """An image in the text of a release or project, while a text the request may see shows it."""
+    images = (
+        EditorImage.objects.all() if may_preview(request.user) else EditorImage.objects.public()
+    )
+    return text_image_response(get_object_or_404(images, key=key), name)
+
+
+def protected_file(request, name):
+    """Any stored file of a release, for staff who may preview (the admin's links to files);
+    for everyone else there is nothing here."""
+    if not may_preview(request.user) or ".." in name.split("/"):
+        raise Http404("Diese Datei gibt es nicht.")
+    return send_file(protected_storage(), name)

@@ -7,8 +7,17 @@ from django.views.decorators.cache import never_cache
 from ..models import (
     EmbargoLink,
 )
-from .downloads import attachment_response, image_response, press_kit_relations, press_kit_response
+from ..storage import TEXT_IMAGE_URL_PREFIX
+from .downloads import (
+    attachment_response,
+    image_response,
+    press_kit_response,
+    rendition_response,
+    text_image_response,
+)
 from .release import release_page_relations
+
+EMBARGO_TEXT_IMAGES = "textbilder/"  # below the embargo link's address, as in releases/urls.py
 
 
 def embargo_view(view):
@@ -38,6 +47,9 @@ def embargo_detail(request, link):
     if release.is_public:
         return redirect(release)  # the embargo is over: the public page is the one to share
     prefetch_related_objects([release], *release_page_relations())
+    # The images in the text are opened through this link too, while the release is not public.
+    embargo_prefix = f"{link.get_absolute_url()}{EMBARGO_TEXT_IMAGES}"
+    release.body = release.body.replace(f'src="{TEXT_IMAGE_URL_PREFIX}', f'src="{embargo_prefix}')
     context = {
         "release": release,
         "embargo_token": link.token,
@@ -53,12 +65,20 @@ def embargo_image(request, link, pk):
 
 
 @embargo_view
+def embargo_image_rendition(request, link, pk, width, kind):
+    return rendition_response(get_object_or_404(link.release.images.usable(), pk=pk), width, kind)
+
+
+@embargo_view
+def embargo_text_image(request, link, key, name):
+    return text_image_response(get_object_or_404(link.release.editor_images, key=key), name)
+
+
+@embargo_view
 def embargo_attachment(request, link, pk):
     return attachment_response(get_object_or_404(link.release.attachments, pk=pk))
 
 
 @embargo_view
 def embargo_press_kit(request, link):
-    release = link.release
-    prefetch_related_objects([release], *press_kit_relations())
-    return press_kit_response(request, release)
+    return press_kit_response(request, link.release)

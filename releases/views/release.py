@@ -1,4 +1,5 @@
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,6 +12,7 @@ from ..models import (
     Project,
     ReleaseImage,
 )
+from ..roles import PREVIEW_PERMISSION
 
 
 def public_projects():
@@ -64,9 +66,17 @@ class ReleaseDetailView(DetailView):
         return render(self.request, "releases/gone.html", {"release": withdrawn}, status=410)
 
 
-@method_decorator([staff_member_required, never_cache], name="dispatch")
+@method_decorator(
+    [
+        staff_member_required,  # anybody else is sent to the login
+        permission_required(PREVIEW_PERMISSION, raise_exception=True),  # 403 for other staff
+        never_cache,
+    ],
+    name="dispatch",
+)
 class ReleasePreviewView(ReleaseDetailView):
-    """Staff see any release, draft or under embargo, as it will look. Never indexed or cached."""
+    """Staff who may see releases see any of them, draft or under embargo, as it will look.
+    Never indexed or cached."""
 
     def get_queryset(self):
         return PressRelease.objects.prefetch_related(*release_page_relations())

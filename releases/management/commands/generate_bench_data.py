@@ -18,7 +18,6 @@ import random
 
 from django.apps import apps
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -533,6 +532,7 @@ class Command(BaseCommand):
     def image_pool(self):
         """A dozen small generated photos, shared by all releases: (name, width, height, size)."""
         pool = []
+        storage = ReleaseImage._meta.get_field("image").storage  # where release files lie
         for number in range(12):
             image = Image.new("RGB", (480, 320), (30 + number * 15, 90, 140 - number * 8))
             draw = ImageDraw.Draw(image)
@@ -543,14 +543,15 @@ class Command(BaseCommand):
             buffer = io.BytesIO()
             image.save(buffer, "JPEG", quality=80)
             name = f"presse/bench-{self.seed}/foto-{number + 1}.jpg"
-            if not default_storage.exists(name):
-                default_storage.save(name, ContentFile(buffer.getvalue()))
-            pool.append((name, 480, 320, default_storage.size(name)))
+            if not storage.exists(name):
+                storage.save(name, ContentFile(buffer.getvalue()))
+            pool.append((name, 480, 320, storage.size(name)))
         return pool
 
     def attachment_file(self):
         content = b"%PDF-1.4\n% Steckbrief fuer den Benchmark\n%%EOF\n"
         name = f"presse/bench-{self.seed}/steckbrief.pdf"
-        if not default_storage.exists(name):
-            default_storage.save(name, ContentFile(content))
+        storage = ReleaseAttachment._meta.get_field("file").storage
+        if not storage.exists(name):
+            storage.save(name, ContentFile(content))
         return name, len(content)
