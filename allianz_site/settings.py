@@ -387,12 +387,15 @@ PAGE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "10"))
 # Saving or deleting anything of these apps invalidates every cached page ...
 PAGE_CACHE_APPS = ["releases", "contacts", "flatpages", "sites"]
 # ... except the models of theirs that no cached page shows (nor their many-to-many links):
-# journalists' subscriptions and the alerts noted for them, embargo links (their pages are never
-# cached) and staff sessions. A new subscriber keeps every cached page.
+# journalists' subscriptions and the alerts noted for them, embargo and review links (their pages
+# are never cached) with the reviewers' decisions, and staff sessions. A new subscriber keeps every
+# cached page.
 PAGE_CACHE_IGNORED_MODELS = [
     "contacts.Subscription",
     "releases.AlertDelivery",
     "releases.EmbargoLink",
     "releases.LoginSession",
+    "releases.ReviewLink",
+    "releases.ReviewDecision",
 ]
 # Never cached, always private: ADMIN_URL_PREFIXES (above).

@@ -3,7 +3,7 @@ from django.views.generic import TemplateView
 
 from . import feeds
 from .converters import FourDigitYearConverter, TwoDigitConverter
-from .views import archive, directory, downloads, embargo, release, subscriptions
+from .views import archive, directory, downloads, embargo, release, review, subscriptions
 
 register_converter(FourDigitYearConverter, "yyyy")
 register_converter(TwoDigitConverter, "mm")
@@ -44,6 +44,18 @@ urlpatterns = [
         "presse/sperrfrist/<str:token>/pressepaket.zip",
         embargo.embargo_press_kit,
         name="embargo_press_kit",
+    ),
+    path("presse/freigabe/<str:token>/", review.review_detail, name="review"),
+    path("presse/freigabe/<str:token>/bild/<int:pk>/", review.review_image, name="review_image"),
+    path(
+        "presse/freigabe/<str:token>/anhang/<int:pk>/",
+        review.review_attachment,
+        name="review_attachment",
+    ),
+    path(
+        "presse/freigabe/<str:token>/pressepaket.zip",
+        review.review_press_kit,
+        name="review_press_kit",
     ),
     path("presse/abonnieren/", subscriptions.SubscribeView.as_view(), name="subscribe"),
     path(

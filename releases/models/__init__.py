@@ -17,6 +17,7 @@ from .media import ReleaseAttachment, ReleaseImage
 from .partners import LOGO_EXTENSIONS, Partner, PartnerKind
 from .projects import Project, ProjectArea, ProjectEvent, ProjectPartner, ProjectQuerySet
 from .release import SEARCHABLE_FIELDS, PressRelease, PressReleaseQuerySet, Topic, dateline_places
+from .review import ReviewDecision, ReviewLink, ReviewLinkQuerySet, default_review_expiry
 
 __all__ = [
     "ATTACHMENT_EXTENSIONS",
@@ -38,9 +39,13 @@ __all__ = [
     "ProjectQuerySet",
     "ReleaseAttachment",
     "ReleaseImage",
+    "ReviewDecision",
+    "ReviewLink",
+    "ReviewLinkQuerySet",
     "Topic",
     "dateline_places",
     "default_link_expiry",
+    "default_review_expiry",
     "upload_path",
     "validate_attachment_size",
     "validate_image_size",
