@@ -9,8 +9,10 @@ from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.functions import ExtractYear
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -22,6 +24,7 @@ from allianz_site.history import HistoryAdmin
 from allianz_site.labelled_admin import LabelledListEditable, LabelledTabularInline
 from contacts.models import PressContact
 
+from . import versions
 from .models import (
     AlertDelivery,
     EmbargoLink,
@@ -33,6 +36,7 @@ from .models import (
     ProjectPartner,
     ReleaseAttachment,
     ReleaseImage,
+    ReviewLink,
     Topic,
 )
 from .sanitize import sanitize_html
@@ -104,6 +108,60 @@ class EmbargoLinkInline(LabelledDateTimes, admin.StackedInline):
         )
 
 
+class ReviewLinkInline(LabelledDateTimes, admin.StackedInline):
+    """Review links for co-issuers: add one and save, then copy the link and send it. Each shows
+    the reviewer's last decision; an approval of an older version links to what changed since."""
+
+    model = ReviewLink
+    extra = 0
+    fields = [("name", "organisation"), "email", "expires_at", "revoked", "link", "state"]
+    readonly_fields = ["link", "state"]
+    verbose_name_plural = "Review-Links (Freigabe durch Mitherausgeber)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("decisions__version")
+
+    @admin.display(description="Link zum Kopieren")
+    def link(self, obj):
+        if not obj.pk:
+            return "erscheint nach dem Speichern"
+        return format_html(
+            '<input type="text" readonly value="{}" size="60" aria-label="Review-Link für {}">',
+            obj.full_url(),
+            obj.name,
+        )
+
+    @admin.display(description="Stand")
+    def state(self, obj):
+        if not obj.pk:
+            return "–"
+        return review_state(obj)
+
+
+def review_state(link, current=None):
+    """A review link's state as the admin shows it: offen, freigegeben, Änderung erbeten (with the
+    comment) or veraltet (with a link to what changed since the approval); closed links say so."""
+    state = link.state(current)
+    decision = link.latest_decision()
+    text = state.label
+    if decision is not None:
+        moment = date_format(timezone.localtime(decision.decided_at), "d.m.Y, H:i")
+        text = f"{text} am {moment} Uhr"
+        if decision.comment:
+            text = f"{text}: „{decision.comment}“"
+    if not link.is_valid:
+        text = f"{text} (Link {'widerrufen' if link.revoked else 'abgelaufen'})"
+    if state == ReviewLink.State.OUTDATED and decision.version is not None:
+        url = reverse("admin:releases_pressrelease_compare", args=[link.release_id])
+        return format_html(
+            '{} – für eine ältere Fassung. <a href="{}?von={}">Was hat sich seitdem geändert?</a>',
+            text,
+            url,
+            decision.version.pk,
+        )
+    return text
+
+
 class ReleaseYearFilter(admin.SimpleListFilter):
     title = "Jahr"
     parameter_name = "jahr"
@@ -171,7 +229,8 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
     # No date_hierarchy: the year filter beside the list reads its years from an index, while
     # Django's date bar reads all the releases a search or filter matches once again.
     filter_horizontal = ["topics", "contacts", "projects", "partners"]
-    inlines = [ReleaseImageInline, ReleaseAttachmentInline, EmbargoLinkInline]
+    inlines = [ReleaseImageInline, ReleaseAttachmentInline, ReviewLinkInline, EmbargoLinkInline]
+    object_history_template = "admin/releases/pressrelease/object_history.html"
     actions = ["publish", "unpublish", "withdraw"]
     fieldsets = [
         (
@@ -195,8 +254,57 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
         return queryset.search(search_term), False
 
     def get_inlines(self, request, obj):
-        # Embargo links belong to a saved release: offered from its change form on.
-        return self.inlines if obj else [i for i in self.inlines if i is not EmbargoLinkInline]
+        # Embargo and review links belong to a saved release: offered from its change form on.
+        links = {EmbargoLinkInline, ReviewLinkInline}
+        return self.inlines if obj else [i for i in self.inlines if i not in links]
+
+    def get_urls(self):
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name="releases_pressrelease_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Django-reversion's history, with a choice of two versions to compare."""
+        release = self.get_object(request, unquote(object_id))
+        extra = {"versions": list(versions.versions_of(release)) if release else []}
+        return super().history_view(request, object_id, {**extra, **(extra_context or {})})
+
+    def compare_view(self, request, object_id):
+        """Two versions side by side (?von=<id>&zu=<id>; without `zu`: the release as it is now):
+        texts word by word, links, images and downloads added or removed."""
+        release = self.get_object(request, unquote(object_id))
+        if release is None or not self.has_view_or_change_permission(request, release):
+            raise Http404("Diese Pressemitteilung gibt es nicht.")
+        stored = versions.versions_of(release)
+
+        def chosen(name):
+            value = request.GET.get(name, "")
+            if not value.isdigit():
+                return None
+            try:
+                return stored.get(pk=int(value))
+            except Version.DoesNotExist:
+                return None
+
+        old, new = chosen("von"), chosen("zu")
+        if old is None or (request.GET.get("zu") and new is None):
+            raise Http404("Diese Fassung gibt es nicht (mehr).")
+        if new is not None and new.revision.date_created < old.revision.date_created:
+            old, new = new, old
+        new_content = versions.content(new) if new else versions.live_content(release)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": release,
+            "title": f"Fassungen vergleichen: {release}",
+            "old": old,
+            "new": new,
+            "changes": versions.changes(versions.content(old), new_content),
+        }
+        return TemplateResponse(request, "admin/releases/pressrelease/compare.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         # Once saved, the slug is part of a permanent address.

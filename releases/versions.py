@@ -112,7 +112,7 @@ def content(version):
 
 
 def live_content(release):
-    """The Content of the release as it is in the database now."""
+    """The Content of the release as loaded (its fields) with its links as they are now."""
     return Content(
         texts=tuple(str(getattr(release, name) or "") for name, _label in TEXT_FIELDS),
         body=plain_text(release.body),
