@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_ckeditor_5",
-    "axes",
+    "allianz_site.apps.LoginProtectionConfig",  # django-axes, with a German name
     "reversion",
     "contacts",
     "releases",
@@ -123,6 +123,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "de"
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
+# German texts Django's own catalogue lacks (admin JavaScript, the legal pages' app name):
+# locale/de/LC_MESSAGES/*.po, compiled .mo files committed beside them.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -334,7 +337,7 @@ SESSION_MAX_LIFETIME = 8 * 60 * 60
 
 # Login throttling (django-axes): five failures for the same user name from the same address lock
 # that combination for 15 minutes; a stranger elsewhere cannot lock a colleague out. Every failure
-# is stored (admin: Axes → Zugriffsfehlschläge), every login too. Unlock: docs/security.md.
+# is stored (admin: Anmeldeschutz → Zugriffsfehlschläge), every login too. Unlock: docs/security.md.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

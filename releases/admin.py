@@ -6,6 +6,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.functions import ExtractYear
@@ -228,7 +229,10 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
     )
     # No date_hierarchy: the year filter beside the list reads its years from an index, while
     # Django's date bar reads all the releases a search or filter matches once again.
-    filter_horizontal = ["topics", "contacts", "projects", "partners"]
+    filter_horizontal = ["topics", "projects"]
+    # With 100+ partners and many contacts, a search field that asks the server (Django's
+    # autocomplete, searching PartnerAdmin's and PressContactAdmin's search_fields) stays quick.
+    autocomplete_fields = ["partners", "contacts"]
     inlines = [ReleaseImageInline, ReleaseAttachmentInline, ReviewLinkInline, EmbargoLinkInline]
     object_history_template = "admin/releases/pressrelease/object_history.html"
     actions = ["publish", "unpublish", "withdraw"]
@@ -499,9 +503,11 @@ class PartnerAdmin(LabelledListEditable, HistoryAdmin):
 
 
 class LegalPageForm(FlatpageForm):
-    """The legal pages are edited in CKEditor 5 and sanitized like every rich text."""
+    """The legal pages are edited in CKEditor 5 and sanitized like every rich text. The site has
+    one address (django.contrib.sites): the page belongs to it without asking (save_related)."""
 
     class Meta(FlatpageForm.Meta):
+        fields = ["url", "title", "content", "registration_required", "template_name"]
         widgets = {"content": CKEditor5Widget()}
 
     def clean_content(self):
@@ -514,6 +520,18 @@ admin.site.unregister(FlatPage)
 @admin.register(FlatPage)
 class LegalPageAdmin(FlatPageAdmin):
     form = LegalPageForm
+    list_filter = ["registration_required"]
+    fieldsets = [
+        (None, {"fields": ["url", "title", "content"]}),
+        (
+            "Erweiterte Einstellungen",
+            {"classes": ["collapse"], "fields": ["registration_required", "template_name"]},
+        ),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.sites.add(Site.objects.get_current())
 
 
 @admin.register(AlertDelivery)
