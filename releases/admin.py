@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.functions import ExtractYear
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from allianz_site.labelled_admin import LabelledListEditable, LabelledTabularInl
 from contacts.models import PressContact
 
 from . import versions
+from .copying import copy_release
 from .models import (
     AlertDelivery,
     EmbargoLink,
@@ -268,7 +269,41 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
             self.admin_site.admin_view(self.compare_view),
             name="releases_pressrelease_compare",
         )
-        return [compare, *super().get_urls()]
+        copy = path(
+            "<path:object_id>/kopieren/",
+            self.admin_site.admin_view(self.copy_view),
+            name="releases_pressrelease_copy",
+        )
+        return [compare, copy, *super().get_urls()]
+
+    def copy_view(self, request, object_id):
+        """„Als Kopie anlegen“: asks whether to take the images along, then makes the draft
+        (releases/copying.py) and opens it."""
+        original = self.get_object(request, unquote(object_id))
+        if original is None:
+            raise Http404("Diese Pressemitteilung gibt es nicht.")
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(f"Als Kopie von „{original}“ angelegt.")
+                copy = copy_release(original, with_images=bool(request.POST.get("bilder")))
+                reversion.add_to_revision(copy)
+            self.message_user(
+                request,
+                "Die Kopie ist angelegt, als Entwurf mit dem Datum von heute.",
+                messages.SUCCESS,
+            )
+            return redirect("admin:releases_pressrelease_change", copy.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": original,
+            "title": f"Als Kopie anlegen: {original}",
+            "image_count": original.images.count(),
+        }
+        return TemplateResponse(request, "admin/releases/pressrelease/copy.html", context)
 
     def history_view(self, request, object_id, extra_context=None):
         """Django-reversion's history, with a choice of two versions to compare."""
