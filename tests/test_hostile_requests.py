@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contacts.models import Subscription
-from releases.models import EmbargoLink
+from releases.models import EmbargoLink, ReviewLink
 
 EXAMPLES_PER_PATTERN = 200
 
@@ -181,6 +181,7 @@ FUZZED = {**PUBLIC_PATTERNS, **{name: (route, {}) for name, route in EXTRA_ROUTE
 def real_values(world):
     """The path parts of each public pattern for existing objects: the page a visitor gets."""
     release, project, link = world["release"], world["project"], world["embargo_link"]
+    review = world["review_link"]
     day = release.url_kwargs()
     in_release = {**day, "pk": release.attachments.get().pk}
     return {
@@ -209,6 +210,13 @@ def real_values(world):
             "pk": link.release.attachments.get().pk,
         },
         "releases:embargo_press_kit": {"token": link.token},
+        "releases:review": {"token": review.token},
+        "releases:review_image": {"token": review.token, "pk": review.release.images.get().pk},
+        "releases:review_attachment": {
+            "token": review.token,
+            "pk": review.release.attachments.get().pk,
+        },
+        "releases:review_press_kit": {"token": review.token},
         "releases:subscribe": {},
         "releases:subscribe_sent": {},
         "releases:subscribe_confirm": {
@@ -242,6 +250,12 @@ def world(make_release, make_project, make_partner, make_contact, topic):
         "release": release,
         "draft": make_release(status="draft", publish_at=None),
         "embargo_link": EmbargoLink.objects.create(release=embargoed, recipient="Verteiler"),
+        "review_link": ReviewLink.objects.create(
+            release=make_release(status="draft", publish_at=None, images=1, attachments=1),
+            name="Anna Muster",
+            organisation="IHK Braunschweig",
+            email="anna@ihk.example",
+        ),
         "topic": topic,
         "project": project,
         "event": project.areas.get().events.get(),
