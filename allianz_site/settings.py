@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_ckeditor_5",
-    "axes",
+    "allianz_site.apps.LoginProtectionConfig",  # django-axes, with a German name
     "reversion",
     "contacts",
     "releases",
@@ -130,6 +130,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "de"
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
+# German texts Django's own catalogue lacks (admin JavaScript, the legal pages' app name):
+# locale/de/LC_MESSAGES/*.po, compiled .mo files committed beside them.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -361,7 +364,7 @@ SESSION_MAX_LIFETIME = 8 * 60 * 60
 
 # Login throttling (django-axes): five failures for the same user name from the same address lock
 # that combination for 15 minutes; a stranger elsewhere cannot lock a colleague out. Every failure
-# is stored (admin: Axes → Zugriffsfehlschläge), every login too. Unlock: docs/security.md.
+# is stored (admin: Anmeldeschutz → Zugriffsfehlschläge), every login too. Unlock: docs/security.md.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -446,5 +449,7 @@ PAGE_CACHE_IGNORED_MODELS = [
     "reversion.Revision",
     "reversion.Version",
     "releases.ReleaseDocument",  # a stored press kit: a copy of what the release shows
+    "releases.ReviewLink",
+    "releases.ReviewDecision",
 ]
 # Never cached, always private: ADMIN_URL_PREFIXES (above).

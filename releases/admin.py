@@ -7,18 +7,26 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models.functions import ExtractYear
-from django.urls import reverse
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django_ckeditor_5.widgets import CKEditor5Widget
+from reversion.models import Version
 
 from allianz_site.history import HistoryAdmin, OwnRevisionsAdmin, as_stored, stored_object
 from allianz_site.labelled_admin import LabelledListEditable, LabelledTabularInline
 from contacts.models import PressContact
 
+from . import versions
+from .copying import copy_release
 from .models import (
     AlertDelivery,
     EmbargoLink,
@@ -31,6 +39,7 @@ from .models import (
     ProjectPartner,
     ReleaseAttachment,
     ReleaseImage,
+    ReviewLink,
     Topic,
 )
 from .sanitize import sanitize_html
@@ -102,6 +111,60 @@ class EmbargoLinkInline(LabelledDateTimes, admin.StackedInline):
             '<input type="text" readonly value="{}" size="60" aria-label="Sperrfrist-Link">',
             obj.full_url(),
         )
+
+
+class ReviewLinkInline(LabelledDateTimes, admin.StackedInline):
+    """Review links for co-issuers: add one and save, then copy the link and send it. Each shows
+    the reviewer's last decision; an approval of an older version links to what changed since."""
+
+    model = ReviewLink
+    extra = 0
+    fields = [("name", "organisation"), "email", "expires_at", "revoked", "link", "state"]
+    readonly_fields = ["link", "state"]
+    verbose_name_plural = "Review-Links (Freigabe durch Mitherausgeber)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("decisions__version")
+
+    @admin.display(description="Link zum Kopieren")
+    def link(self, obj):
+        if not obj.pk:
+            return "erscheint nach dem Speichern"
+        return format_html(
+            '<input type="text" readonly value="{}" size="60" aria-label="Review-Link für {}">',
+            obj.full_url(),
+            obj.name,
+        )
+
+    @admin.display(description="Stand")
+    def state(self, obj):
+        if not obj.pk:
+            return "–"
+        return review_state(obj)
+
+
+def review_state(link, current=None):
+    """A review link's state as the admin shows it: offen, freigegeben, Änderung erbeten (with the
+    comment) or veraltet (with a link to what changed since the approval); closed links say so."""
+    state = link.state(current)
+    decision = link.latest_decision()
+    text = state.label
+    if decision is not None:
+        moment = date_format(timezone.localtime(decision.decided_at), "d.m.Y, H:i")
+        text = f"{text} am {moment} Uhr"
+        if decision.comment:
+            text = f"{text}: „{decision.comment}“"
+    if not link.is_valid:
+        text = f"{text} (Link {'widerrufen' if link.revoked else 'abgelaufen'})"
+    if state == ReviewLink.State.OUTDATED and decision.version is not None:
+        url = reverse("admin:releases_pressrelease_compare", args=[link.release_id])
+        return format_html(
+            '{} – für eine ältere Fassung. <a href="{}?von={}">Was hat sich seitdem geändert?</a>',
+            text,
+            url,
+            decision.version.pk,
+        )
+    return text
 
 
 class ReleaseYearFilter(admin.SimpleListFilter):
@@ -193,8 +256,12 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
     )
     # No date_hierarchy: the year filter beside the list reads its years from an index, while
     # Django's date bar reads all the releases a search or filter matches once again.
-    filter_horizontal = ["topics", "contacts", "projects", "partners"]
-    inlines = [ReleaseImageInline, ReleaseAttachmentInline, EmbargoLinkInline]
+    filter_horizontal = ["topics", "projects"]
+    # With 100+ partners and many contacts, a search field that asks the server (Django's
+    # autocomplete, searching PartnerAdmin's and PressContactAdmin's search_fields) stays quick.
+    autocomplete_fields = ["partners", "contacts"]
+    inlines = [ReleaseImageInline, ReleaseAttachmentInline, ReviewLinkInline, EmbargoLinkInline]
+    object_history_template = "admin/releases/pressrelease/object_history.html"
     actions = ["publish", "unpublish", "withdraw"]
     fieldsets = [
         (
@@ -218,8 +285,91 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
         return queryset.search(search_term), False
 
     def get_inlines(self, request, obj):
-        # Embargo links belong to a saved release: offered from its change form on.
-        return self.inlines if obj else [i for i in self.inlines if i is not EmbargoLinkInline]
+        # Embargo and review links belong to a saved release: offered from its change form on.
+        links = {EmbargoLinkInline, ReviewLinkInline}
+        return self.inlines if obj else [i for i in self.inlines if i not in links]
+
+    def get_urls(self):
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name="releases_pressrelease_compare",
+        )
+        copy = path(
+            "<path:object_id>/kopieren/",
+            self.admin_site.admin_view(self.copy_view),
+            name="releases_pressrelease_copy",
+        )
+        return [compare, copy, *super().get_urls()]
+
+    def copy_view(self, request, object_id):
+        """„Als Kopie anlegen“: asks whether to take the images along, then makes the draft
+        (releases/copying.py) and opens it."""
+        original = self.get_object(request, unquote(object_id))
+        if original is None:
+            raise Http404("Diese Pressemitteilung gibt es nicht.")
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(f"Als Kopie von „{original}“ angelegt.")
+                copy = copy_release(original, with_images=bool(request.POST.get("bilder")))
+                reversion.add_to_revision(copy)
+            self.message_user(
+                request,
+                "Die Kopie ist angelegt, als Entwurf mit dem Datum von heute.",
+                messages.SUCCESS,
+            )
+            return redirect("admin:releases_pressrelease_change", copy.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": original,
+            "title": f"Als Kopie anlegen: {original}",
+            "image_count": original.images.count(),
+        }
+        return TemplateResponse(request, "admin/releases/pressrelease/copy.html", context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Django-reversion's history, with a choice of two versions to compare."""
+        release = self.get_object(request, unquote(object_id))
+        extra = {"versions": list(versions.versions_of(release)) if release else []}
+        return super().history_view(request, object_id, {**extra, **(extra_context or {})})
+
+    def compare_view(self, request, object_id):
+        """Two versions side by side (?von=<id>&zu=<id>; without `zu`: the release as it is now):
+        texts word by word, links, images and downloads added or removed."""
+        release = self.get_object(request, unquote(object_id))
+        if release is None or not self.has_view_or_change_permission(request, release):
+            raise Http404("Diese Pressemitteilung gibt es nicht.")
+        stored = versions.versions_of(release)
+
+        def chosen(name):
+            value = request.GET.get(name, "")
+            if not value.isdigit():
+                return None
+            try:
+                return stored.get(pk=int(value))
+            except Version.DoesNotExist:
+                return None
+
+        old, new = chosen("von"), chosen("zu")
+        if old is None or (request.GET.get("zu") and new is None):
+            raise Http404("Diese Fassung gibt es nicht (mehr).")
+        if new is not None and new.revision.date_created < old.revision.date_created:
+            old, new = new, old
+        new_content = versions.content(new) if new else versions.live_content(release)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": release,
+            "title": f"Fassungen vergleichen: {release}",
+            "old": old,
+            "new": new,
+            "changes": versions.changes(versions.content(old), new_content),
+        }
+        return TemplateResponse(request, "admin/releases/pressrelease/compare.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         # Once saved, the slug is part of a permanent address.
@@ -414,9 +564,11 @@ class PartnerAdmin(LabelledListEditable, HistoryAdmin):
 
 
 class LegalPageForm(FlatpageForm):
-    """The legal pages are edited in CKEditor 5 and sanitized like every rich text."""
+    """The legal pages are edited in CKEditor 5 and sanitized like every rich text. The site has
+    one address (django.contrib.sites): the page belongs to it without asking (save_related)."""
 
     class Meta(FlatpageForm.Meta):
+        fields = ["url", "title", "content", "registration_required", "template_name"]
         widgets = {"content": CKEditor5Widget()}
 
     def clean_content(self):
@@ -429,6 +581,18 @@ admin.site.unregister(FlatPage)
 @admin.register(FlatPage)
 class LegalPageAdmin(FlatPageAdmin):
     form = LegalPageForm
+    list_filter = ["registration_required"]
+    fieldsets = [
+        (None, {"fields": ["url", "title", "content"]}),
+        (
+            "Erweiterte Einstellungen",
+            {"classes": ["collapse"], "fields": ["registration_required", "template_name"]},
+        ),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.sites.add(Site.objects.get_current())
 
 
 @admin.register(AlertDelivery)

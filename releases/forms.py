@@ -103,3 +103,38 @@ class SubscriptionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = Topic.objects.public()  # as of this moment
+
+
+class ReviewDecisionForm(forms.Form):
+    """A co-issuer's answer on the review page: approve, or ask for a change (with a comment).
+    `version` is the version of the release the page showed; the decision is recorded against it."""
+
+    decision = forms.ChoiceField(
+        label="Entscheidung",
+        choices=[("approved", "Freigeben"), ("changes", "Änderung erbitten")],
+        error_messages={
+            key: "Bitte wählen Sie „Freigeben“ oder „Änderung erbitten“."
+            for key in ["required", "invalid_choice"]
+        },
+    )
+    comment = forms.CharField(
+        label="Kommentar",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Bei „Änderung erbitten“: Was soll sich ändern?",
+    )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            key: "Die Seite war unvollständig. Bitte laden Sie sie neu und versuchen Sie es noch "
+            "einmal."
+            for key in ["required", "invalid"]
+        },
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "changes" and not data.get("comment", "").strip():
+            self.add_error("comment", "Bitte schreiben Sie, was sich ändern soll.")
+        return data

@@ -12,6 +12,7 @@ from .views import (
     embargo,
     mailing,
     release,
+    review,
     subscriptions,
 )
 
@@ -80,6 +81,18 @@ urlpatterns = [
         "presse/sperrfrist/<str:token>/pressepaket.zip",
         embargo.embargo_press_kit,
         name="embargo_press_kit",
+    ),
+    path("presse/freigabe/<str:token>/", review.review_detail, name="review"),
+    path("presse/freigabe/<str:token>/bild/<int:pk>/", review.review_image, name="review_image"),
+    path(
+        "presse/freigabe/<str:token>/anhang/<int:pk>/",
+        review.review_attachment,
+        name="review_attachment",
+    ),
+    path(
+        "presse/freigabe/<str:token>/pressepaket.zip",
+        review.review_press_kit,
+        name="review_press_kit",
     ),
     path("presse/abonnieren/", subscriptions.SubscribeView.as_view(), name="subscribe"),
     path(

@@ -53,6 +53,11 @@ def release_form(topic, **overrides):
         "attachments-0-file": SimpleUploadedFile("steckbrief.pdf", b"%PDF-1.4\n"),
         "attachments-0-title": "Steckbrief",
         "attachments-0-order": "0",
+        # the review links of a saved release (an empty inline; the add form has none)
+        "review_links-TOTAL_FORMS": "0",
+        "review_links-INITIAL_FORMS": "0",
+        "review_links-MIN_NUM_FORMS": "0",
+        "review_links-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

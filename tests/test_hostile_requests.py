@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contacts.models import Subscription, SubscriptionRequest
-from releases.models import EditorImage, EmbargoLink, Mailing, MailingDelivery
+from releases.models import EditorImage, EmbargoLink, Mailing, MailingDelivery, ReviewLink
 
 from .conftest import png_bytes
 
@@ -201,6 +201,7 @@ def with_text_image(release):
 def real_values(world):
     """The path parts of each public pattern for existing objects: the page a visitor gets."""
     release, project, link = world["release"], world["project"], world["embargo_link"]
+    review = world["review_link"]
     day = release.url_kwargs()
     in_release = {**day, "pk": release.attachments.get().pk}
     return {
@@ -239,6 +240,13 @@ def real_values(world):
         },
         "releases:embargo_press_kit": {"token": link.token},
         "releases:embargo_pdf": {"token": link.token},
+        "releases:review": {"token": review.token},
+        "releases:review_image": {"token": review.token, "pk": review.release.images.get().pk},
+        "releases:review_attachment": {
+            "token": review.token,
+            "pk": review.release.attachments.get().pk,
+        },
+        "releases:review_press_kit": {"token": review.token},
         "releases:subscribe": {},
         "releases:subscribe_sent": {},
         "releases:subscribe_confirm": {
@@ -275,6 +283,12 @@ def world(make_release, make_project, make_partner, make_contact, topic):
         "release": release,
         "draft": make_release(status="draft", publish_at=None),
         "embargo_link": EmbargoLink.objects.create(release=embargoed, recipient="Verteiler"),
+        "review_link": ReviewLink.objects.create(
+            release=make_release(status="draft", publish_at=None, images=1, attachments=1),
+            name="Anna Muster",
+            organisation="IHK Braunschweig",
+            email="anna@ihk.example",
+        ),
         "topic": topic,
         "project": project,
         "event": project.areas.get().events.get(),

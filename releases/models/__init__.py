@@ -41,6 +41,7 @@ from .release import (
     TopicQuerySet,
     dateline_places,
 )
+from .review import ReviewDecision, ReviewLink, ReviewLinkQuerySet, default_review_expiry
 
 __all__ = [
     "ATTACHMENT_EXTENSIONS",
@@ -73,10 +74,14 @@ __all__ = [
     "ReleaseImage",
     "ReleaseImageQuerySet",
     "ReleaseStatus",
+    "ReviewDecision",
+    "ReviewLink",
+    "ReviewLinkQuerySet",
     "Topic",
     "TopicQuerySet",
     "dateline_places",
     "default_link_expiry",
+    "default_review_expiry",
     "upload_path",
     "validate_attachment_size",
     "validate_image_size",

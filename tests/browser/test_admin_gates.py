@@ -4,7 +4,17 @@
 import pytest
 
 from contacts.models import PressContact
-from releases.models import EmbargoLink, Partner, PressRelease, Project, ProjectArea, Topic
+from releases import versions
+from releases.models import (
+    EmbargoLink,
+    Partner,
+    PressRelease,
+    Project,
+    ProjectArea,
+    ReviewDecision,
+    ReviewLink,
+    Topic,
+)
 
 from .pages import ADMIN_PAGES, DETAIL
 from .tools import axe_violations
@@ -42,6 +52,44 @@ def embargoed_release_change_form(page):
     [embargoed] = PressRelease.objects.scheduled()
     EmbargoLink.objects.create(release=embargoed, recipient="Verteiler Tageszeitungen")
     page.goto(f"/admin/releases/pressrelease/{embargoed.pk}/change/")
+
+
+def draft_with_review_links(page=None):
+    """The demo draft with two review links: one approved for an older version, one open."""
+    draft = PressRelease.objects.filter(status=PressRelease.Status.DRAFT).first()
+    approved = ReviewLink.objects.create(
+        release=draft, name="Anna Muster", organisation="IHK Braunschweig", email="a@ihk.example"
+    )
+    ReviewLink.objects.create(
+        release=draft, name="Ben Beispiel", organisation="Landkreis Helmstedt", email="b@lk.example"
+    )
+    ReviewDecision.objects.create(
+        link=approved, decision="approved", version=versions.current_version(draft)
+    )
+    draft.title = f"{draft.title} (überarbeitet)"
+    draft.save()
+    versions.current_version(draft, comment="Titel überarbeitet")
+    return draft
+
+
+def release_change_form_with_review_links(page):
+    page.goto(f"/admin/releases/pressrelease/{draft_with_review_links().pk}/change/")
+
+
+def release_history_to_compare(page):
+    page.goto(f"/admin/releases/pressrelease/{draft_with_review_links().pk}/history/")
+
+
+def two_versions_compared(page):
+    draft = draft_with_review_links()
+    page.goto(f"/admin/releases/pressrelease/{draft.pk}/history/")
+    page.get_by_role("button", name="Fassungen vergleichen").click()
+    page.get_by_text("Ältere Fassung:").wait_for()
+
+
+def copy_form(page):
+    helmstedt = PressRelease.objects.get(slug=DETAIL.rstrip("/").rsplit("/", 1)[1])
+    page.goto(f"/admin/releases/pressrelease/{helmstedt.pk}/kopieren/")
 
 
 def project_add_form_with_a_partner_role_and_an_area(page):
@@ -97,6 +145,10 @@ def topic_change_form(page):
 COMPUTED_PAGES = [
     release_change_form,
     embargoed_release_change_form,
+    release_change_form_with_review_links,
+    release_history_to_compare,
+    two_versions_compared,
+    copy_form,
     project_add_form_with_a_partner_role_and_an_area,
     project_change_form,
     project_area_add_form_with_an_event,

@@ -1,0 +1,68 @@
+"""The admin's start page for the press office (templates/admin/index.html): the releases a
+press office works from, each list short and newest or most urgent first."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from . import versions
+from .models import PressRelease
+
+LIMIT = 8  # rows per list; the full lists are one click away
+
+
+@dataclass
+class Section:
+    title: str
+    releases: list
+    empty: str
+    more_url: str = ""
+    kind: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def review_summary(release):
+    """The co-issuers' state of a release, as (link, state) pairs; one query for the release's
+    current content when it has links."""
+    links = list(release.review_links.all())
+    if not links:
+        return []
+    current = versions.live_content(release)
+    return [(link, link.state(current)) for link in links]
+
+
+def sections(user):
+    """The lists of the start page for `user`; none without the right to see releases."""
+    if not user.has_perm("releases.view_pressrelease"):
+        return []
+    Status = PressRelease.Status
+    columns = ["title", "status", "publish_at", "release_date", "updated_at", "withdrawn_at"]
+    releases = PressRelease.objects.only(*columns)
+    drafts = list(releases.filter(status=Status.DRAFT).order_by("-updated_at")[:LIMIT])
+    scheduled = list(releases.scheduled().order_by("publish_at")[:LIMIT])
+    recent = list(releases.published().order_by("-publish_at")[:LIMIT])
+    for release in scheduled:
+        release.time_left = release.publish_at - timezone.now()
+    result = [
+        Section(
+            "Entwürfe",
+            drafts,
+            "Keine Entwürfe.",
+            more_url=f"?status__exact={Status.DRAFT}",
+            kind="drafts",
+        ),
+        Section(
+            "Geplant",
+            scheduled,
+            "Keine Mitteilung unter Sperrfrist.",
+            kind="scheduled",
+        ),
+        Section(
+            "Zuletzt veröffentlicht",
+            recent,
+            "Noch nichts veröffentlicht.",
+            more_url=f"?status__exact={Status.PUBLISHED}",
+            kind="recent",
+        ),
+    ]
+    return result
