@@ -86,7 +86,8 @@ class Mailing(models.Model):
             found.setdefault(journalist.email, (journalist.name, journalist.pk))
         if self.include_subscribers and self.release.is_public:
             subscribers = self.release.alert_recipients().filter(
-                pk__in=Subscription.objects.reachable().values("pk")
+                pk__in=Subscription.objects.reachable().values("pk"),
+                daily_digest=False,  # they chose one mail a day (send_release_digests)
             )
             for email in subscribers.values_list("email", flat=True):
                 found.setdefault(email, ("", None))

@@ -63,12 +63,16 @@ class SubscribeView(FormView):
             return subscription_problem(self.request, "too_many", status=429)
         email = Subscription.normalize(form.cleaned_data["email"])
         topics, projects = form.cleaned_data["topics"], form.cleaned_data["projects"]
+        digest = form.cleaned_data["frequency"] == "daily"
         # Whether the address is new, already subscribed or was asked too often: the answer is
         # the same, so nobody learns through this form who subscribes.
         address_key = "alerts:address:" + hashlib.sha256(email.encode()).hexdigest()
         if not over_limit(address_key, *SUBSCRIBE_LIMIT_PER_ADDRESS):
             token = Subscription.confirmation_token(
-                email, topics=[t.slug for t in topics], projects=[p.slug for p in projects]
+                email,
+                topics=[t.slug for t in topics],
+                projects=[p.slug for p in projects],
+                digest=digest,
             )
             context = {
                 "confirm_url": self.request.build_absolute_uri(
@@ -76,6 +80,7 @@ class SubscribeView(FormView):
                 ),
                 "topics": [topic.name for topic in topics],
                 "projects": [project.name for project in projects],
+                "digest": digest,
             }
             try:
                 send_mail(
@@ -120,12 +125,17 @@ class ConfirmSubscriptionView(TemplateView):
             email=self.wish["email"],
             topics=[topic.name for topic in self.topics],
             projects=[project.name for project in self.projects],
+            digest=bool(self.wish.get("digest")),
             **kwargs,
         )
 
     def post(self, request, token):
         subscription, _created = Subscription.objects.update_or_create(
-            email=self.wish["email"], defaults={"confirmed_at": timezone.now()}
+            email=self.wish["email"],
+            defaults={
+                "confirmed_at": timezone.now(),
+                "daily_digest": bool(self.wish.get("digest")),
+            },
         )
         subscription.topics.set(self.topics)
         subscription.projects.set(self.projects)
