@@ -242,6 +242,17 @@ class PressReleaseAdmin(LabelledDateTimes, VersionAdmin):
     def view_on_site(self, obj):
         return reverse("releases:preview", kwargs={"pk": obj.pk})
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # "An die Presse versenden": for who may send (Chefredaktion), from a release that is
+        # public or scheduled; it opens a new mailing with this release chosen.
+        if (
+            obj is not None
+            and obj.status == PressRelease.Status.PUBLISHED
+            and request.user.has_perm("releases.add_mailing")
+        ):
+            context["mailing_url"] = reverse("admin:releases_mailing_add") + f"?release={obj.pk}"
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_changeform_initial_data(self, request):
         # A new release starts with the default contact filled in: the form shows what saving
         # it without a choice would store anyway.

@@ -480,3 +480,28 @@ def test_an_undeliverable_address_keeps_its_deliveries_for_the_office(smtp, pres
     call_command("send_mailings")
     Suppression.undeliverable("studio@radio.example", "550 no such user")
     assert MailingDelivery.objects.filter(email="studio@radio.example").exists()
+
+
+def test_the_release_page_offers_sending_to_the_press_with_the_release_chosen(
+    chief, scheduled, make_release
+):
+    page = chief.get(f"/admin/releases/pressrelease/{scheduled.pk}/change/").content.decode()
+    link = re.search(r'<a href="([^"]+)">An die Presse versenden</a>', page)
+    assert link.group(1) == f"/admin/releases/mailing/add/?release={scheduled.pk}"
+    form = chief.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert re.search(rf'<option value="{scheduled.pk}" selected>', form)
+
+    public = make_release(title="Schon öffentlich")
+    draft = make_release(title="Entwurf", status=PressRelease.Status.DRAFT, publish_at=None)
+    withdrawn = make_release(
+        title="Zurückgezogen", status=PressRelease.Status.WITHDRAWN, withdrawn_at=timezone.now()
+    )
+    for release, offered in [(public, True), (draft, False), (withdrawn, False)]:
+        page = chief.get(f"/admin/releases/pressrelease/{release.pk}/change/").content.decode()
+        assert ("An die Presse versenden" in page) is offered, release.title
+
+
+def test_redaktion_is_not_offered_sending_to_the_press(as_role, scheduled):
+    page = as_role("Redaktion").get(f"/admin/releases/pressrelease/{scheduled.pk}/change/")
+    assert page.status_code == 200
+    assert "An die Presse versenden" not in page.content.decode()
