@@ -29,6 +29,7 @@ from . import versions
 from .copying import copy_release
 from .models import (
     AlertDelivery,
+    DigestDelivery,
     EmbargoLink,
     Organisation,
     Partner,
@@ -410,6 +411,17 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
     def view_on_site(self, obj):
         return reverse("releases:preview", kwargs={"pk": obj.pk})
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # "An die Presse versenden": for who may send (Chefredaktion), from a release that is
+        # public or scheduled; it opens a new mailing with this release chosen.
+        if (
+            obj is not None
+            and obj.status == PressRelease.Status.PUBLISHED
+            and request.user.has_perm("releases.add_mailing")
+        ):
+            context["mailing_url"] = reverse("admin:releases_mailing_add") + f"?release={obj.pk}"
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_changeform_initial_data(self, request):
         # A new release starts with the default contact filled in: the form shows what saving
         # it without a choice would store anyway.
@@ -603,6 +615,23 @@ class AlertDeliveryAdmin(admin.ModelAdmin):
     list_filter = [("sent_at", admin.EmptyFieldListFilter)]
     list_select_related = ["release", "subscription"]
     search_fields = ["subscription__email", "release__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(admin.ModelAdmin):
+    """What send_release_digests did: read-only, like the alerts."""
+
+    list_display = ["day", "subscription", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["subscription"]
+    search_fields = ["subscription__email"]
+    fields = ["day", "subscription", "releases", "sent_at", "attempts", "last_error"]
 
     def has_add_permission(self, request):
         return False

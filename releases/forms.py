@@ -93,6 +93,16 @@ class SubscriptionForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    frequency = forms.ChoiceField(
+        label="Wie oft?",
+        choices=[
+            ("each", "Eine E-Mail je neuer Mitteilung"),
+            ("daily", "Eine Zusammenfassung am Tag mit allen neuen Mitteilungen"),
+        ],
+        initial="each",
+        required=False,  # a form from before the choice existed means "each"
+        widget=forms.RadioSelect,
+    )
     consent = forms.BooleanField(
         label="Ich möchte neue Pressemitteilungen per E-Mail erhalten. Meine Adresse wird nur "
         "dafür verwendet; ich kann das Abonnement jederzeit mit einem Klick beenden, dann wird "

@@ -149,6 +149,7 @@ WRITTEN_BY_THE_SITE = {
     "releases.AlertDelivery.last_error",
     "releases.MailingDelivery.last_error",
     "releases.ReleaseDocument.version",
+    "releases.DigestDelivery.last_error",
     "contacts.SubscriptionRequest.token_digest",
     "contacts.RateLimitCounter.key",
 }

@@ -9,8 +9,12 @@ import threading
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
+from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db.models import CharField, TextField
 from django.utils import timezone
 
 from contacts.models import DistributionList, Journalist, Subscription, Suppression
@@ -410,3 +414,94 @@ def test_subscribers_alert_is_the_same_full_text_mail_with_html(settings, make_r
     assert "abonniert haben (alle Mitteilungen)" in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert release.get_absolute_url() in message.body
+
+
+def rows_holding(text):
+    """Every (model, field) whose stored text contains `text`, across all tables."""
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, CharField | TextField) and (
+                model._default_manager.filter(**{f"{field.name}__icontains": text}).exists()
+            ):
+                found.append(f"{model._meta.label}.{field.name}")
+    return found
+
+
+def test_an_opt_out_forgets_the_address_everywhere_but_the_sperrliste_and_keeps_the_counts(
+    smtp, press_list, scheduled, before_the_embargo_ends, client, django_user_model
+):
+    studio = Journalist.objects.get(email="studio@radio.example")
+    LogEntry.objects.create(  # what the admin notes when someone edits the journalist
+        user=django_user_model.objects.create_user("chefin"),
+        content_type=ContentType.objects.get_for_model(Journalist),
+        object_id=str(studio.pk),
+        object_repr=str(studio),
+        action_flag=CHANGE,
+    )
+    sent = start_mailing(scheduled, press_list[1:])
+    call_command("send_mailings")  # with a personal embargo link each
+    waiting = start_mailing(scheduled, press_list[1:])  # not sent yet
+    assert "releases.MailingDelivery.email" in rows_holding("studio@radio.example")
+    assert "releases.EmbargoLink.recipient" in rows_holding("studio@radio.example")
+
+    _rcpts, message = next(m for m in smtp.messages if m[0] == ["studio@radio.example"])
+    url = re.search(r"<https://presse.example.de([^>]+)>", message["List-Unsubscribe"]).group(1)
+    done = client.post(url).content.decode()
+    assert "Wir schicken keine Pressemitteilungen mehr an studio@radio.example" in done
+
+    assert rows_holding("studio@radio.example") == ["contacts.Suppression.email"]
+    assert rows_holding("radio.example") == ["contacts.Suppression.email"]
+    # The mailings' reports still count the mail that went out and the one that now will not.
+    assert sent.progress() == {"pending": 0, "sent": 2, "failed": 0, "cancelled": 0}
+    assert waiting.progress() == {"pending": 1, "sent": 0, "failed": 0, "cancelled": 1}
+    forgotten = sent.deliveries.get(email__isnull=True)
+    assert (forgotten.name, forgotten.journalist, str(forgotten)) == ("", None, "(abgemeldet)")
+    assert forgotten.embargo_link.recipient == "(abgemeldet)"
+    call_command("send_mailings")
+    assert smtp.recipients().count("studio@radio.example") == 1
+
+    # The link in the old mail still answers, without an address to show.
+    again = client.get(url)
+    assert again.status_code == 200
+    assert "Wir schicken keine Pressemitteilungen mehr an diese Adresse" in again.content.decode()
+    assert client.post(url).status_code == 200
+
+
+def test_an_opt_out_in_the_admin_forgets_the_address_too(smtp, press_list, scheduled):
+    start_mailing(scheduled, press_list[1:])
+    call_command("send_mailings")
+    Suppression.objects.create(email="Studio@Radio.example", reason="opted_out")
+    assert not MailingDelivery.objects.filter(email="studio@radio.example").exists()
+
+
+def test_an_undeliverable_address_keeps_its_deliveries_for_the_office(smtp, press_list, scheduled):
+    start_mailing(scheduled, press_list[1:])
+    call_command("send_mailings")
+    Suppression.undeliverable("studio@radio.example", "550 no such user")
+    assert MailingDelivery.objects.filter(email="studio@radio.example").exists()
+
+
+def test_the_release_page_offers_sending_to_the_press_with_the_release_chosen(
+    chief, scheduled, make_release
+):
+    page = chief.get(f"/admin/releases/pressrelease/{scheduled.pk}/change/").content.decode()
+    link = re.search(r'<a href="([^"]+)">An die Presse versenden</a>', page)
+    assert link.group(1) == f"/admin/releases/mailing/add/?release={scheduled.pk}"
+    form = chief.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert re.search(rf'<option value="{scheduled.pk}" selected>', form)
+
+    public = make_release(title="Schon öffentlich")
+    draft = make_release(title="Entwurf", status=PressRelease.Status.DRAFT, publish_at=None)
+    withdrawn = make_release(
+        title="Zurückgezogen", status=PressRelease.Status.WITHDRAWN, withdrawn_at=timezone.now()
+    )
+    for release, offered in [(public, True), (draft, False), (withdrawn, False)]:
+        page = chief.get(f"/admin/releases/pressrelease/{release.pk}/change/").content.decode()
+        assert ("An die Presse versenden" in page) is offered, release.title
+
+
+def test_redaktion_is_not_offered_sending_to_the_press(as_role, scheduled):
+    page = as_role("Redaktion").get(f"/admin/releases/pressrelease/{scheduled.pk}/change/")
+    assert page.status_code == 200
+    assert "An die Presse versenden" not in page.content.decode()

@@ -293,7 +293,11 @@ class SubscriptionRequest(models.Model):
                 return None
             SubscriptionRequest.objects.filter(email=self.email).delete()
             subscription, _created = Subscription.objects.update_or_create(
-                email=self.email, defaults={"confirmed_at": timezone.now()}
+                email=self.email,
+                defaults={
+                    "confirmed_at": timezone.now(),
+                    "daily_digest": bool(self.selection.get("digest")),
+                },
             )
         return subscription
 

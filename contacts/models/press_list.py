@@ -6,6 +6,8 @@ journalists of a distribution list, the subscribers) goes through it, so an addr
 out or that the mail server keeps refusing is never mailed again, from any list or import.
 """
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
@@ -214,7 +216,13 @@ class Suppression(models.Model):
         if self.reason == self.Reason.OPTED_OUT:
             from .press_contacts import Subscription  # the module imports this one
 
-            Journalist.objects.filter(email=self.email).delete()
+            journalists = Journalist.objects.filter(email=self.email)
+            # The admin's log named the journalist "Name <address>": it keeps the entry only.
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Journalist),
+                object_id__in=[str(pk) for pk in journalists.values_list("pk", flat=True)],
+            ).update(object_repr="(abgemeldet)")
+            journalists.delete()
             Subscription.objects.filter(email=self.email).delete()
 
     @classmethod

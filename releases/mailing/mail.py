@@ -45,31 +45,34 @@ def subject(release):
     return f"Pressemitteilung: {release.title}"
 
 
-def release_mail(release, *, to, links, unsubscribe_url, reason, name="", connection=None):
-    """The mail of `release` to one address. `links` come from public_links or embargo_links;
-    `reason` says in the footer why the reader gets it. The release's images, attachments,
-    projects and contacts should be prefetched when many mails are made."""
-    images = [{"image": image, "url": links["image"](image.pk)} for image in release.images.all()]
-    attachments = [
-        {"attachment": item, "url": links["attachment"](item.pk)}
-        for item in release.attachments.all()
-    ]
-    context = {
+def release_context(release, links):
+    """One release as the mail templates show it (mail/_release.html, mail/_release.txt). The
+    release's images, attachments, projects and contacts should be prefetched when many mails
+    are made."""
+    return {
         "release": release,
-        "embargo_until": release.publish_at if release.is_embargoed else None,
         "body_text": html_to_text(release.body),
-        "images": images,
-        "attachments": attachments,
+        "images": [
+            {"image": image, "url": links["image"](image.pk)} for image in release.images.all()
+        ],
+        "attachments": [
+            {"attachment": item, "url": links["attachment"](item.pk)}
+            for item in release.attachments.all()
+        ],
         "projects": list(release.projects.all()),
         "contacts": [contact for contact in release.contacts.all() if contact.is_active],
         "links": links,
-        "unsubscribe_url": unsubscribe_url,
-        "reason": reason,
     }
-    html = css_inline.inline(render_to_string("mail/release.html", context))
+
+
+def mail_of(template, subject_line, context, *, to, unsubscribe_url, name="", connection=None):
+    """HTML (CSS inlined) and plain text from mail/<template>.html and .txt, with the RFC 8058
+    unsubscribe headers."""
+    context = {**context, "unsubscribe_url": unsubscribe_url}
+    html = css_inline.inline(render_to_string(f"mail/{template}.html", context))
     message = EmailMultiAlternatives(
-        subject=" ".join(subject(release).split()),
-        body=render_to_string("mail/release.txt", context),
+        subject=" ".join(subject_line.split()),
+        body=render_to_string(f"mail/{template}.txt", context),
         to=[formataddr((name, to)) if name else to],
         connection=connection,
         headers={
@@ -80,3 +83,47 @@ def release_mail(release, *, to, links, unsubscribe_url, reason, name="", connec
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def release_mail(release, *, to, links, unsubscribe_url, reason, name="", connection=None):
+    """The mail of `release` to one address. `links` come from public_links or embargo_links;
+    `reason` says in the footer why the reader gets it."""
+    context = {
+        "release": release,
+        "item": release_context(release, links),
+        "embargo_until": release.publish_at if release.is_embargoed else None,
+        "reason": reason,
+    }
+    return mail_of(
+        "release",
+        subject(release),
+        context,
+        to=to,
+        name=name,
+        unsubscribe_url=unsubscribe_url,
+        connection=connection,
+    )
+
+
+def digest_subject(releases, day):
+    if len(releases) == 1:
+        return f"Pressemitteilungen vom {day:%d.%m.%Y}: {releases[0].title}"
+    return f"Pressemitteilungen vom {day:%d.%m.%Y}: {len(releases)} neue Mitteilungen"
+
+
+def digest_mail(releases, *, day, to, unsubscribe_url, reason, connection=None):
+    """The daily digest: every release in full, one after the other, in one mail (public
+    releases only, so with their public links)."""
+    context = {
+        "day": day,
+        "items": [release_context(release, public_links(release)) for release in releases],
+        "reason": reason,
+    }
+    return mail_of(
+        "digest",
+        digest_subject(releases, day),
+        context,
+        to=to,
+        unsubscribe_url=unsubscribe_url,
+        connection=connection,
+    )

@@ -2,7 +2,7 @@
 `from releases.models import PressRelease` and the paths that migrations name keep working."""
 
 from ..sessions import LoginSession  # noqa: F401  (the session model, see SESSION_ENGINE)
-from .alerts import AlertDelivery
+from .alerts import AlertDelivery, DigestDelivery
 from .base import (
     ATTACHMENT_EXTENSIONS,
     IMAGE_EXTENSIONS,
@@ -49,6 +49,7 @@ __all__ = [
     "LOGO_EXTENSIONS",
     "SEARCHABLE_FIELDS",
     "AlertDelivery",
+    "DigestDelivery",
     "EditorImage",
     "EmbargoLink",
     "EmbargoLinkQuerySet",

@@ -12,11 +12,20 @@ from django.conf import settings
 from django.core import signing
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
 from allianz_site.text import PlainCharField
-from contacts.models import DistributionList, Journalist, Subscription, Suppression, one_line
+from contacts.models import (
+    DistributionList,
+    Journalist,
+    Subscription,
+    Suppression,
+    normalize_email,
+    one_line,
+)
 
 from .embargo import EmbargoLink
 from .release import PressRelease
@@ -87,7 +96,8 @@ class Mailing(models.Model):
             found.setdefault(journalist.email, (journalist.name, journalist.pk))
         if self.include_subscribers and self.release.is_public:
             subscribers = self.release.alert_recipients().filter(
-                pk__in=Subscription.objects.reachable().values("pk")
+                pk__in=Subscription.objects.reachable().values("pk"),
+                daily_digest=False,  # they chose one mail a day (send_release_digests)
             )
             for email in subscribers.values_list("email", flat=True):
                 found.setdefault(email, ("", None))
@@ -158,11 +168,16 @@ class MailingDelivery(models.Model):
 
     CLAIM_FOR = datetime.timedelta(minutes=10)
     UNSUBSCRIBE_SALT = "releases.mailing.unsubscribe"
+    FORGOTTEN = "(abgemeldet)"
 
     mailing = models.ForeignKey(
         Mailing, on_delete=models.CASCADE, related_name="deliveries", verbose_name="Versand"
     )
-    email = models.EmailField("E-Mail-Adresse", max_length=254)
+    # NULL once the address opted out (`forget`): the row stays for the mailing's counts. NULL,
+    # not "": forgotten rows of one mailing must not collide in `mailing_delivery_once`.
+    email = models.EmailField(  # noqa: DJ001
+        "E-Mail-Adresse", max_length=254, null=True, blank=True
+    )
     name = PlainCharField("Name", max_length=200, blank=True)
     journalist = models.ForeignKey(
         Journalist,
@@ -208,11 +223,24 @@ class MailingDelivery(models.Model):
         ]
 
     def __str__(self):
-        return self.email
+        return self.email or self.FORGOTTEN
 
     def save(self, *args, **kwargs):
         self.name = one_line(self.name)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def forget(cls, email):
+        """The address opted out: of it only the Sperrliste's row is kept (docs/redaktion.md).
+        Its deliveries keep their state, so each mailing's counts stay right, but lose the
+        address, the name and the link to the journalist; what still waited is not sent; its
+        embargo links stay open for their time but no longer say for whom."""
+        deliveries = cls.objects.filter(email=normalize_email(email))
+        deliveries.filter(state=cls.State.PENDING).update(
+            state=cls.State.CANCELLED, last_error="Abgemeldet"
+        )
+        EmbargoLink.objects.filter(delivery__in=deliveries).update(recipient=cls.FORGOTTEN)
+        deliveries.update(email=None, name="", journalist=None)
 
     def claim(self):
         """Take this delivery for the current run; False if another run has it or it is done."""
@@ -295,3 +323,12 @@ class MailingDelivery(models.Model):
         return settings.SITE_URL + reverse(
             "releases:mailing_unsubscribe", args=[self.unsubscribe_token]
         )
+
+
+@receiver(post_save, sender=Suppression, dispatch_uid="forget-opted-out-deliveries")
+def forget_opted_out(sender, instance, **kwargs):
+    """Whichever way an address opts out (the link in a mail, the admin's Sperrliste), its
+    past deliveries forget it. An undeliverable address keeps them: the server's answers are
+    what the office needs to correct it."""
+    if instance.reason == Suppression.Reason.OPTED_OUT:
+        MailingDelivery.forget(instance.email)

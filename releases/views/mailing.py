@@ -29,12 +29,16 @@ class MailingUnsubscribeView(TemplateView):
         return response
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            email=self.delivery.email,
-            done=Suppression.objects.opted_out().filter(email=self.delivery.email).exists(),
+        email = self.delivery.email  # None once the address opted out and was forgotten
+        context = {
+            "email": email,
+            "done": email is None or Suppression.objects.opted_out().filter(email=email).exists(),
             **kwargs,
-        )
+        }
+        return super().get_context_data(**context)
 
     def post(self, request, token):
-        Suppression.opt_out(self.delivery.email)
-        return self.render_to_response(self.get_context_data())
+        email = self.delivery.email
+        if email:
+            Suppression.opt_out(email)  # the delivery forgets the address (MailingDelivery.forget)
+        return self.render_to_response(self.get_context_data(email=email, done=True))

@@ -67,11 +67,15 @@ class SubscribeView(FormView):
         if client_over:
             return subscription_problem(self.request, "too_many", status=429)
         topics, projects = form.cleaned_data["topics"], form.cleaned_data["projects"]
+        digest = form.cleaned_data["frequency"] == "daily"
         # Whether the address is new, already subscribed or was asked too often: the answer is
         # the same, so nobody learns through this form who subscribes.
         if not address_over:
             token = SubscriptionRequest.make(
-                email, topics=[t.slug for t in topics], projects=[p.slug for p in projects]
+                email,
+                topics=[t.slug for t in topics],
+                projects=[p.slug for p in projects],
+                digest=digest,
             )
             context = {
                 "confirm_url": self.request.build_absolute_uri(
@@ -79,6 +83,7 @@ class SubscribeView(FormView):
                 ),
                 "topics": [topic.name for topic in topics],
                 "projects": [project.name for project in projects],
+                "digest": digest,
             }
             try:
                 send_mail(
@@ -124,6 +129,7 @@ class ConfirmSubscriptionView(TemplateView):
             email=self.wish.email,
             topics=[topic.name for topic in self.topics],
             projects=[project.name for project in self.projects],
+            digest=bool(self.wish.selection.get("digest")),
             **kwargs,
         )
 

@@ -3,10 +3,11 @@
 
 import pytest
 
-from contacts.models import PressContact
+from contacts.models import DistributionList, Journalist, MediaOutlet, PressContact
 from releases import versions
 from releases.models import (
     EmbargoLink,
+    Mailing,
     Partner,
     PressRelease,
     Project,
@@ -141,6 +142,86 @@ def topic_change_form(page):
     page.goto(f"/admin/releases/topic/{Topic.objects.first().pk}/change/")
 
 
+# The press list and the mailings (contacts/, releases/mailing/).
+
+IMPORT_CSV = (
+    "Vorname;Nachname;Firma;Position;E-Mail-Adresse\r\n"
+    "Jörg;Weiß;Braunschweiger Zeitung;Lokalredaktion;joerg.weiss@bz.example\r\n"
+    "Anna;Doppelt;Braunschweiger Zeitung;;JOERG.WEISS@bz.example\r\n"
+    "Kai;Kaputt;Radio 38;;kein-at-zeichen\r\n"
+)
+
+
+def press_list():
+    """A list with two journalists of two outlets."""
+    daily = MediaOutlet.objects.create(name="Braunschweiger Zeitung", region="Braunschweig")
+    radio = MediaOutlet.objects.create(name="Radio 38", kind=MediaOutlet.Kind.RADIO)
+    regional = DistributionList.objects.create(name="Regionale Medien")
+    for email, outlet in [("erika@bz.example", daily), ("max@radio38.example", radio)]:
+        regional.members.add(
+            Journalist.objects.create(
+                email=email,
+                first_name="Erika",
+                last_name="Beispiel",
+                outlet=outlet,
+                basis_source="Visitenkarte",
+            )
+        )
+    return regional
+
+
+def mailing_of_the_embargoed_release():
+    [embargoed] = PressRelease.objects.scheduled()
+    mailing = Mailing.objects.create(release=embargoed)
+    mailing.lists.set([press_list()])
+    return mailing
+
+
+def journalist_changelist(page):
+    press_list()
+    page.goto("/admin/contacts/journalist/")
+
+
+def journalist_change_form(page):
+    press_list()
+    page.goto(f"/admin/contacts/journalist/{Journalist.objects.first().pk}/change/")
+
+
+def distribution_list_change_form(page):
+    page.goto(f"/admin/contacts/distributionlist/{press_list().pk}/change/")
+
+
+def import_preview_with_good_duplicate_and_broken_rows(page):
+    page.goto("/admin/contacts/journalist/import/")
+    page.get_by_label("Datei:").set_input_files(
+        {"name": "verteiler.csv", "mimeType": "text/csv", "buffer": IMPORT_CSV.encode("cp1252")}
+    )
+    page.get_by_role("button", name="Vorschau anzeigen").click()
+    page.locator("#import-rows").wait_for()
+
+
+def mailing_draft_with_count_preview_and_buttons(page):
+    page.goto(f"/admin/releases/mailing/{mailing_of_the_embargoed_release().pk}/change/")
+    page.locator("#recipient-count").wait_for()
+
+
+def mailing_preview_of_the_mail(page):
+    page.goto(f"/admin/releases/mailing/{mailing_of_the_embargoed_release().pk}/vorschau/html/")
+
+
+def mailing_in_progress(page):
+    mailing = mailing_of_the_embargoed_release()
+    mailing.start()
+    page.goto(f"/admin/releases/mailing/{mailing.pk}/change/")
+    page.locator("#mailing-progress").wait_for()
+
+
+def mailing_deliveries(page):
+    mailing = mailing_of_the_embargoed_release()
+    mailing.start()
+    page.goto(f"/admin/releases/mailingdelivery/?mailing__id__exact={mailing.pk}")
+
+
 # Each opens its page (and fills in what the page's check needs) with the database at hand.
 COMPUTED_PAGES = [
     release_change_form,
@@ -156,6 +237,23 @@ COMPUTED_PAGES = [
     partner_change_form,
     press_contact_change_form,
     topic_change_form,
+    journalist_changelist,
+    journalist_change_form,
+    distribution_list_change_form,
+    import_preview_with_good_duplicate_and_broken_rows,
+    mailing_draft_with_count_preview_and_buttons,
+    mailing_preview_of_the_mail,
+    mailing_in_progress,
+    mailing_deliveries,
+    "/admin/contacts/journalist/add/",
+    "/admin/contacts/journalist/import/",
+    "/admin/contacts/mediaoutlet/",
+    "/admin/contacts/mediaoutlet/add/",
+    "/admin/contacts/distributionlist/add/",
+    "/admin/contacts/suppression/",
+    "/admin/releases/mailing/",
+    "/admin/releases/mailing/add/",
+    "/admin/releases/digestdelivery/",
 ]
 
 

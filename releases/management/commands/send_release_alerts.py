@@ -96,6 +96,7 @@ class Command(BaseCommand):
         """One delivery row per matching subscriber; repeating this adds nothing twice."""
         new = (
             release.alert_recipients()
+            .filter(daily_digest=False)  # they get it in their digest (send_release_digests)
             .exclude(alert_deliveries__release=release)
             # who got it from a mailing to the press list does not get it twice
             .exclude(
