@@ -131,6 +131,20 @@ def pdf_context(release):
     return {
         "images": [pdf_image(image) for image in release.images.all()],
         "projects": [project for project in release.projects.all() if project.about_text],
+        "funding": [
+            {
+                "project": project,
+                "funders": [
+                    {
+                        "role": role,
+                        "logo": media_src(role.partner.logo.name) if role.partner.logo else "",
+                    }
+                    for role in project.funding_notice
+                ],
+            }
+            for project in release.projects.all()
+            if project.funding_notice
+        ],
         "contacts": release.press_contacts(),
         "site_url": settings.SITE_URL,
         "release_url": f"{settings.SITE_URL}{release.get_absolute_url()}",
@@ -151,28 +165,34 @@ def render_pdf(html):
     return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"allianz-presse")
 
 
-def version_name(release, html):
+def version_name(folder, html):
     """Where the PDF made from `html` is stored: one name per version, not guessable."""
     key = salted_hmac("releases.documents.pdf", html, algorithm="sha256").hexdigest()[:32]
-    return f"{FOLDER}/{release.pk}/{key}.pdf"
+    return f"{FOLDER}/{folder}/{key}.pdf"
 
 
 def stored_pdf(release):
     """The storage name of the PDF of `release` as it is now, built and stored if it is new.
     The caller decides whether the release may be shown. Raises PdfUnavailable without Pango."""
-    html = release_html(release)
-    name = version_name(release, html)
+    return stored_document(str(release.pk), release_html(release))
+
+
+def stored_document(folder, html):
+    """The storage name of the PDF made from `html`, built and stored under dokumente/<folder>/
+    if it is new (and the older versions in that folder deleted)."""
+    name = version_name(folder, html)
     if default_storage.exists(name):
         return name
     pdf = render_pdf(html)
     saved = default_storage.save(name, ContentFile(pdf))
-    delete_other_versions(release, keep=saved)
+    delete_other_versions(folder, keep=saved)
     return saved
 
 
-def delete_other_versions(release, keep=None):
-    """Delete the stored PDFs of `release` except `keep` (all of them if None)."""
-    folder = f"{FOLDER}/{release.pk}"
+def delete_other_versions(folder, keep=None):
+    """Delete the stored PDFs in dokumente/<folder>/ (a release's id, or "steckbrief") except
+    `keep` (all of them if None). A release may be given for its folder."""
+    folder = f"{FOLDER}/{getattr(folder, 'pk', folder)}"
     try:
         _dirs, files = default_storage.listdir(folder)
     except FileNotFoundError:
@@ -181,6 +201,31 @@ def delete_other_versions(release, keep=None):
         name = f"{folder}/{file_name}"
         if name != keep:
             default_storage.delete(name)
+
+
+FACT_SHEET_FOLDER = "steckbrief"
+
+
+def fact_sheet_context():
+    """What the fact sheet shows (page and PDF): the organisation's facts, its shareholders line
+    and its management's portraits. Three queries."""
+    from .models import Organisation
+
+    organisation = Organisation.objects.current()
+    portraits = list(organisation.portraits.all()) if organisation.pk else []
+    return {
+        "organisation": organisation,
+        "shareholders": organisation.shareholders_line(),
+        "portraits": portraits,
+    }
+
+
+def stored_fact_sheet():
+    """The storage name of the fact sheet PDF as it is now (built once per version)."""
+    html = render_to_string(
+        "releases/pdf/fact_sheet.html", {**fact_sheet_context(), "site_url": settings.SITE_URL}
+    )
+    return stored_document(FACT_SHEET_FOLDER, html)
 
 
 def pdf_filename(release):

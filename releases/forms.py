@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.db import models
 
 from .models import Partner, Project, Topic
 
@@ -98,3 +99,58 @@ class SubscriptionForm(forms.Form):
         "sie gelöscht.",
         error_messages={"required": "Bitte bestätigen Sie, dass Sie die E-Mails erhalten möchten."},
     )
+
+
+class ImageFilterForm(forms.Form):
+    """Search and filters above the Bildarchiv (/presse/bilder/), a GET form like the archive's.
+    A filter that does not validate is shown with its error and left out."""
+
+    q = forms.CharField(label="Bildunterschrift oder Bildnachweis", max_length=200, required=False)
+    thema = forms.ModelChoiceField(
+        label="Thema",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": "Dieses Thema gibt es nicht (mehr)."},
+    )
+    projekt = forms.ModelChoiceField(
+        label="Projekt",
+        queryset=Project.objects.public(),
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": "Dieses Projekt gibt es nicht (mehr)."},
+    )
+    jahr = forms.IntegerField(
+        label="Jahr",
+        min_value=1900,
+        max_value=2999,
+        required=False,
+        error_messages={"invalid": "Bitte ein Jahr wie 2022 wählen."},
+    )
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None:
+            data = data.copy()
+            for key, values in data.lists():
+                data.setlist(key, [CONTROL_CHARACTERS.sub("", value) for value in values])
+        super().__init__(data, **kwargs)
+
+    def values(self):
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    def narrow(self, images):
+        """The images (a ReleaseImage QuerySet) that match every valid filter."""
+        values = self.values()
+        if "q" in values:
+            images = images.filter(
+                models.Q(caption__icontains=values["q"]) | models.Q(credit__icontains=values["q"])
+            )
+        if "thema" in values:
+            images = images.filter(release__topics=values["thema"])
+        if "projekt" in values:
+            images = images.filter(release__projects=values["projekt"])
+        if "jahr" in values:
+            images = images.filter(release__release_date__year=values["jahr"])
+        return images

@@ -277,7 +277,11 @@ def test_press_kit_holds_text_images_attachments_and_credits(client, release_wit
 
     for number, image in enumerate(release.images.all(), start=1):
         name = f"bilder/{number:02d}-{image.download_filename}"
-        assert archive.read(name) == image.image.open("rb").read()
+        # The file as uploaded, byte for byte from its quantisation tables on (no re-encoding),
+        # with caption and credit added to its metadata (tests/test_rights_metadata.py).
+        original, packed = image.image.open("rb").read(), archive.read(name)
+        assert packed.endswith(original[original.index(b"\xff\xdb") :])
+        assert image.credit.encode() in packed and image.caption.encode() in packed
     assert archive.read("anhaenge/01-steckbrief.pdf").startswith(b"%PDF")
 
     credits = archive.read("BILDNACHWEIS.txt").decode()
@@ -292,16 +296,17 @@ def test_press_kit_holds_text_images_attachments_and_credits(client, release_wit
     assert "Lizenzhinweis: keiner angegeben" in second
 
 
-def test_press_kit_costs_the_same_ten_queries_for_any_number_of_files(
+def test_press_kit_costs_the_same_eleven_queries_for_any_number_of_files(
     client, release_with_media, make_partner, django_assert_num_queries
 ):
     # The release, its images, attachments and public projects, and its press contacts. The
     # partners it mentions are not in the kit, so they are not fetched. And the boilerplate with
     # its shareholders line, for the text and again (with the contacts) for the PDF's version.
+    # And the funders of its projects, for the funding notice (Project.funding_notice).
     release = release_with_media
     release.partners.set([make_partner(), make_partner()])
     add_photo(release, name="drittes.jpg")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         archive = zip_of(client.get(release.get_press_kit_url()))
     assert len([name for name in archive.namelist() if name.startswith("bilder/")]) == 3
 

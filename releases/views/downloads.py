@@ -1,6 +1,9 @@
+import io
+
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
+from ..metadata import stamped_file
 from ..models import (
     PressRelease,
     ReleaseAttachment,
@@ -40,9 +43,25 @@ def releases_visible_to(request):
     return PressRelease.objects.all() if request.user.is_staff else PressRelease.objects.published()
 
 
-def image_response(image):
-    """The original image as uploaded; the file name carries the credit."""
-    return download_response(image.image, image.download_filename)
+def image_response(image, web_size=False):
+    """The original image as uploaded (or its web size, JPEG at most 1600 px wide), with caption,
+    credit and copyright notice in its metadata (releases/metadata.py); the file name carries
+    the credit too. The one place every image download passes through."""
+    name, filename = image.image.name, image.download_filename
+    if web_size:
+        if image.web_size is None:
+            raise Http404("Dieses Bild gibt es nicht in Webgröße.")
+        name, filename = image.web_size[2], image.web_size_filename
+    return stamped_download(image.image.storage, name, image.rights, filename)
+
+
+def stamped_download(storage, name, rights, filename):
+    """A stored image file as a download with `rights` in its metadata; German 404 if missing."""
+    try:
+        data = stamped_file(storage, name, rights)
+    except FileNotFoundError:
+        raise Http404("Die Datei ist nicht mehr vorhanden.") from None
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=filename)
 
 
 def press_kit_response(request, release):
