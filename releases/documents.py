@@ -7,8 +7,9 @@ renders that HTML (a few queries, milliseconds), names the file after a keyed ha
 builds the PDF (WeasyPrint, the expensive part) only when no file of that name is stored yet.
 Whatever changes what the PDF shows (the text, an image whose rights ended, the boilerplate, the
 shareholders, the end of the embargo) changes the HTML and so gives a new file; the older files
-of the release are deleted then. Files go through Django's storage API only, under
-`dokumente/<release id>/<hash>.pdf`; the hash is keyed with the SECRET_KEY, so the name of a
+of the release are deleted then. The fact sheet of /presse/material/ (`stored_fact_sheet`) is
+built and stored the same way, under `dokumente/steckbrief/`. Files go through Django's storage
+API only, under `dokumente/<release id>/<hash>.pdf`; the hash is keyed with the SECRET_KEY, so the name of a
 release's file cannot be guessed.
 
 WeasyPrint fetches nothing from the network: `StorageFetcher` serves the addresses under
