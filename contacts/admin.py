@@ -45,7 +45,7 @@ class PressContactAdmin(LabelledListEditable, HistoryAdmin):
     fieldsets = [
         (None, {"fields": [("first_name", "last_name"), "slug", ("position", "department")]}),
         ("Erreichbarkeit", {"fields": ["organisation", ("phone", "fax", "mobile"), "email"]}),
-        ("Anzeige", {"fields": ["photo", ("is_active", "order")]}),
+        ("Anzeige", {"fields": [("photo", "photo_credit"), ("is_active", "order")]}),
     ]
 
 

@@ -31,6 +31,7 @@ from .models import (
     AlertDelivery,
     DigestDelivery,
     EmbargoLink,
+    ManagementPortrait,
     Organisation,
     Partner,
     PressRelease,
@@ -63,7 +64,8 @@ reversion.register(ProjectEvent)
 reversion.register(ProjectArea, follow=["events"])
 reversion.register(Project, exclude=["subscriptions"], follow=["partner_roles", "areas"])
 reversion.register(Partner)
-reversion.register(Organisation)
+reversion.register(ManagementPortrait)
+reversion.register(Organisation, follow=["portraits"])
 
 
 class ReleaseImageInline(admin.StackedInline):
@@ -539,6 +541,7 @@ class ProjectAdmin(HistoryAdmin):
         (None, {"fields": ["name", "slug", "programme", "summary", "description", "about"]}),
         ("Stand", {"fields": ["status", ("start", "end"), "order"]}),
         ("Bild und Website", {"fields": [("image", "image_alt"), "website"]}),
+        ("Förderhinweis", {"fields": ["show_funding_notice"]}),
     ]
 
 
@@ -640,6 +643,14 @@ class DigestDeliveryAdmin(admin.ModelAdmin):
         return False
 
 
+class ManagementPortraitInline(admin.StackedInline):
+    """Portrait photos of the management for the page Pressematerial (/presse/material/)."""
+
+    model = ManagementPortrait
+    extra = 0
+    fields = [("name", "position"), "photo", ("credit", "licence"), "order"]
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(OwnRevisionsAdmin):
     """The one profile of the organisation: the boilerplate under every release and the facts of
@@ -648,7 +659,9 @@ class OrganisationAdmin(OwnRevisionsAdmin):
     fieldsets = [
         ("Unter jeder Pressemitteilung", {"fields": ["name", "about_title", "about"]}),
         ("Steckbrief", {"fields": ["founded", "management", "region", "address"]}),
+        ("Pressematerial", {"fields": ["logo_rules"]}),
     ]
+    inlines = [ManagementPortraitInline]
 
     def has_add_permission(self, request):
         return not Organisation.objects.exists() and super().has_add_permission(request)

@@ -9,6 +9,10 @@ and so the version. The press kit holds the PDF and the files of the release: it
 PDF's together with `PressRelease.content_version`, which is renewed whenever a file or a text
 that the kit shows changes (the signals below):
 
+The fact sheet of /presse/material/ belongs to no release and is public material: it is stored in
+the default storage under `dokumente/steckbrief/<keyed hash of its HTML>.pdf` (`stored_fact_sheet`),
+built when its HTML changes, the older file deleted.
+
 - the release itself: every save;
 - its images and attachments: saved or deleted;
 - the objects behind SHOWN_RELATIONS: which projects and press contacts the release names (links
@@ -36,6 +40,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core import checks
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -245,6 +250,20 @@ def pdf_context(release):
     return {
         "images": [pdf_image(image) for image in release.images.all()],
         "projects": [project for project in release.projects.all() if project.about_text],
+        "funding": [
+            {
+                "project": project,
+                "funders": [
+                    {
+                        "role": role,
+                        "logo": media_src(role.partner.logo.name) if role.partner.logo else "",
+                    }
+                    for role in project.funding_notice
+                ],
+            }
+            for project in release.projects.all()
+            if project.funding_notice
+        ],
         "contacts": release.press_contacts(),
         "site_url": settings.SITE_URL,
         "release_url": f"{settings.SITE_URL}{release.get_absolute_url()}",
@@ -286,6 +305,35 @@ def pdf_version(html):
 def press_kit_version(release):
     """The press kit holds the PDF, so it changes with it, and with the files of the release."""
     return document_version("pressepaket", release.content_version, release_html(release))
+
+
+def fact_sheet_context():
+    """What the fact sheet shows (page and PDF): the organisation's facts, its shareholders line
+    and its management's portraits. Three queries."""
+    from .models import Organisation
+
+    organisation = Organisation.objects.current()
+    portraits = list(organisation.portraits.all()) if organisation.pk else []
+    return {
+        "organisation": organisation,
+        "shareholders": organisation.shareholders_line(),
+        "portraits": portraits,
+    }
+
+
+def stored_fact_sheet():
+    """The storage name of the fact sheet PDF as it is now (built once per version)."""
+    html = render_to_string(
+        "releases/pdf/fact_sheet.html", {**fact_sheet_context(), "site_url": settings.SITE_URL}
+    )
+    name = f"dokumente/steckbrief/{document_version('steckbrief', html)}.pdf"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(render_pdf(html)))
+        _dirs, files = default_storage.listdir("dokumente/steckbrief")
+        for older in files:
+            if f"dokumente/steckbrief/{older}" != name:
+                default_storage.delete(f"dokumente/steckbrief/{older}")
+    return name
 
 
 def pdf_filename(release):

@@ -1,11 +1,24 @@
 from django import forms
+from django.db import models
 
 from allianz_site.text import remove_control_characters
 
 from .models import Partner, Project, Topic
 
 
-class ReleaseFilterForm(forms.Form):
+class SearchForm(forms.Form):
+    """A GET form of search and filters: characters nobody types into a search box (control
+    characters) are taken out before anything else sees the input."""
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None:
+            data = data.copy()
+            for key, values in data.lists():
+                data.setlist(key, [remove_control_characters(v, multiline=True) for v in values])
+        super().__init__(data, **kwargs)
+
+
+class ReleaseFilterForm(SearchForm):
     """Search and filters above the archive: a GET form, so the address carries the whole state.
 
     The year (and month) is not a field: it is the archive's own address (/presse/2022/), and the
@@ -41,10 +54,6 @@ class ReleaseFilterForm(forms.Form):
     )
 
     def __init__(self, data=None, **kwargs):
-        if data is not None:  # characters nobody types into a search box
-            data = data.copy()
-            for key, values in data.lists():
-                data.setlist(key, [remove_control_characters(v, multiline=True) for v in values])
         super().__init__(data, **kwargs)
         # Which topics and partners are public depends on the moment (a release under embargo
         # brings its own at its moment): asked for each form, not once when this module loads.
@@ -148,3 +157,55 @@ class ReviewDecisionForm(forms.Form):
         if data.get("decision") == "changes" and not data.get("comment", "").strip():
             self.add_error("comment", "Bitte schreiben Sie, was sich ändern soll.")
         return data
+
+
+class ImageFilterForm(SearchForm):
+    """Search and filters above the Bildarchiv (/presse/bilder/), a GET form like the archive's.
+    A filter that does not validate is shown with its error and left out."""
+
+    q = forms.CharField(label="Bildunterschrift oder Bildnachweis", max_length=200, required=False)
+    thema = forms.ModelChoiceField(
+        label="Thema",
+        queryset=Topic.objects.none(),  # the public ones, see __init__
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": "Dieses Thema gibt es nicht (mehr)."},
+    )
+    projekt = forms.ModelChoiceField(
+        label="Projekt",
+        queryset=Project.objects.public(),
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": "Dieses Projekt gibt es nicht (mehr)."},
+    )
+    jahr = forms.IntegerField(
+        label="Jahr",
+        min_value=1900,
+        max_value=2999,
+        required=False,
+        error_messages={"invalid": "Bitte ein Jahr wie 2022 wählen."},
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["thema"].queryset = Topic.objects.public()  # as of this moment
+
+    def values(self):
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    def narrow(self, images):
+        """The images (a ReleaseImage QuerySet) that match every valid filter."""
+        values = self.values()
+        if "q" in values:
+            images = images.filter(
+                models.Q(caption__icontains=values["q"]) | models.Q(credit__icontains=values["q"])
+            )
+        if "thema" in values:
+            images = images.filter(release__topics=values["thema"])
+        if "projekt" in values:
+            images = images.filter(release__projects=values["projekt"])
+        if "jahr" in values:
+            images = images.filter(release__release_date__year=values["jahr"])
+        return images

@@ -5,7 +5,8 @@ The press kit of a release (…/pressepaket.zip): everything a newsroom needs in
     pressemitteilung.txt   the release as plain text: title, dateline and lead, text, "Über das
                            Projekt …", press contacts, address of the page
     BILDNACHWEIS.txt       per image: file, caption, credit, licence note
-    bilder/01-….jpg        the images in full resolution, as uploaded
+    bilder/01-….jpg        the images in full resolution, as uploaded, with caption, credit and
+                           copyright notice in their metadata (releases/metadata.py)
     anhaenge/01-….pdf      the attachments
 
 The ZIP is written to a temporary file (not memory): images and attachments may be large.
@@ -20,6 +21,8 @@ from html.parser import HTMLParser
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from .metadata import stamped_file
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +111,19 @@ def _copy_into(archive, info, field_file):
         return False
 
 
+def add_image(archive, info, image, name=None, rights=None):
+    """An image file (the original, or `name` from its storage), with caption, credit and
+    copyright notice in its metadata (releases/metadata.py)."""
+    field_file = image.image if hasattr(image, "image") else image
+    try:
+        data = stamped_file(field_file.storage, name or field_file.name, rights or image.rights)
+    except FileNotFoundError:
+        logger.warning("ZIP: Datei %s fehlt und wird ausgelassen.", name or field_file.name)
+        return False
+    archive.writestr(info, data)
+    return True
+
+
 def build_press_kit(release, release_url):
     """Write the ZIP of `release` to a temporary file. Prefetch images, attachments and public
     projects (views.press_kit_relations) to keep the queries few."""
@@ -122,6 +138,9 @@ def build_press_kit(release, release_url):
     context = {
         "release": release,
         "projects": [project for project in release.projects.all() if project.about_text],
+        "funded_projects": [
+            project for project in release.projects.all() if project.funding_notice
+        ],
         "contacts": release.press_contacts(),
         "body_text": html_to_text(release.body),
         "release_url": release_url,
@@ -136,8 +155,8 @@ def build_press_kit(release, release_url):
         )
         _add_pdf(archive, release, moment)
         for entry in images:
-            entry["included"] = _copy_into(
-                archive, _member(entry["name"], moment, compress=False), entry["image"].image
+            entry["included"] = add_image(
+                archive, _member(entry["name"], moment, compress=False), entry["image"]
             )
         for name, attachment in attachments:
             _copy_into(archive, _member(name, moment, compress=False), attachment.file)
@@ -161,3 +180,44 @@ def _add_pdf(archive, release, moment):
         return
     with storage.open(name, "rb") as source:
         archive.writestr(_member("pressemitteilung.pdf", moment, compress=False), source.read())
+
+
+def build_image_zip(images, title):
+    """A ZIP of release images (originals, stamped) with BILDNACHWEIS.txt: the Bildarchiv's
+    "alle Bilder als ZIP" of a project. `images` have their release selected."""
+    moment = timezone.localtime(max(image.release.updated_at for image in images))
+    entries = [
+        {
+            "name": f"bilder/{number:02d}-{image.download_filename}",
+            "image": image,
+            "rights": image.rights,
+            "source": f"{image.release.title} ({image.release.release_date:%d.%m.%Y})",
+        }
+        for number, image in enumerate(images, start=1)
+    ]
+    return build_zip(title, moment, entries)
+
+
+def build_zip(title, moment, entries, extra=()):
+    """A ZIP to a temporary file: each entry {"name", "image" (a model with `image` or a
+    FieldFile), "rights"} as a stamped image file, the `extra` (name, bytes) members as they are,
+    and BILDNACHWEIS.txt listing the images."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (the FileResponse closes it)
+    with zipfile.ZipFile(file, "w") as archive:
+        for name, data in extra:
+            archive.writestr(_member(name, moment, compress=name.endswith((".txt", ".svg"))), data)
+        for entry in entries:
+            entry["included"] = add_image(
+                archive,
+                _member(entry["name"], moment, compress=False),
+                entry["image"],
+                rights=entry["rights"],
+            )
+        archive.writestr(
+            _member("BILDNACHWEIS.txt", moment),
+            render_text(
+                "releases/press_kit/bildnachweis_liste.txt", {"title": title, "images": entries}
+            ),
+        )
+    file.seek(0)
+    return file

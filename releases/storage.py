@@ -52,6 +52,17 @@ class ProtectedStorage(FileSystemStorage):
             self.__dict__.pop("location", None)
 
 
+# What a browser may do with a file of a release: show it, nothing more (no script, no form, no
+# request to anywhere), as nginx says for /media/ (deploy/nginx-site.conf). Django's CSP
+# middleware leaves a response's own policy alone.
+FILE_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+
+def sandboxed(response):
+    response["Content-Security-Policy"] = FILE_POLICY
+    return response
+
+
 def protected_storage():
     """The storage of release files; a callable, as the models' `storage=` takes it."""
     return storages["protected"]
@@ -72,11 +83,13 @@ def send_file(storage, name, *, content_type=None, filename=None):
         response["X-Accel-Redirect"] = settings.PROTECTED_MEDIA_ACCEL + quote(name)
         if filename:
             response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
+        return sandboxed(response)
     try:
         file = storage.open(name, "rb")
     except FileNotFoundError:
         raise Http404("Die Datei ist nicht mehr vorhanden.") from None
-    return FileResponse(
-        file, as_attachment=bool(filename), filename=filename or "", content_type=content_type
+    return sandboxed(
+        FileResponse(
+            file, as_attachment=bool(filename), filename=filename or "", content_type=content_type
+        )
     )

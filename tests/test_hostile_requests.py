@@ -23,9 +23,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contacts.models import Subscription, SubscriptionRequest
-from releases.models import EditorImage, EmbargoLink, Mailing, MailingDelivery, ReviewLink
+from releases.models import (
+    EditorImage,
+    EmbargoLink,
+    Mailing,
+    MailingDelivery,
+    ManagementPortrait,
+    Organisation,
+    ReviewLink,
+)
 
-from .conftest import png_bytes
+from .conftest import image_upload, png_bytes
 
 EXAMPLES_PER_PATTERN = 200
 
@@ -261,6 +269,14 @@ def real_values(world):
         "releases:partner": {"slug": world["partner"].slug},
         "contacts:list": {},
         "contacts:vcard": {"slug": world["contact"].slug},
+        "releases:images": {},
+        "releases:image_web": {"pk": release.images.get().pk},
+        "releases:project_images_zip": {"slug": project.slug},
+        "releases:material": {},
+        "releases:material_zip": {},
+        "releases:fact_sheet_pdf": {},
+        "releases:management_photo": {"pk": world["portrait"].pk},
+        "releases:contact_photo": {"slug": world["contact"].slug},
     }
 
 
@@ -269,7 +285,7 @@ def world(make_release, make_project, make_partner, make_contact, topic):
     """One of everything a public page shows, linked as on the real site."""
     project = make_project(areas=1)
     partner = make_partner(is_shareholder=True)
-    contact = make_contact()
+    contact = make_contact(photo=image_upload("portraet.png"), photo_credit="Foto: Erika Beispiel")
     release = with_text_image(make_release(topics=[topic], images=1, attachments=1))
     release.projects.add(project)
     release.partners.add(partner)
@@ -294,6 +310,12 @@ def world(make_release, make_project, make_partner, make_contact, topic):
         "event": project.areas.get().events.get(),
         "partner": partner,
         "contact": contact,
+        "portrait": ManagementPortrait.objects.create(
+            organisation=Organisation.objects.create(),
+            name="Wendelin Göbel",
+            photo=image_upload("goebel.png"),
+            credit="Foto: Erika Beispiel",
+        ),
         "subscription": Subscription.objects.create(
             email="leserin@example.org", confirmed_at=timezone.now()
         ),

@@ -37,7 +37,10 @@ def surfaces(client, release, image):
     )
     pdf = pypdf.PdfReader(io.BytesIO(b"".join(client.get(release.get_pdf_url()).streaming_content)))
     feed = client.get("/presse/feed/").content.decode()
+    archive = client.get("/presse/bilder/").content.decode()
     return {
+        "image archive": image.caption in archive,
+        "web size": client.get(f"/presse/bilder/{image.pk}/web.jpg").status_code == 200,
         "page": image.caption in page,
         "download": client.get(image.get_absolute_url()).status_code == 200,
         "press kit": any(image.download_filename in name for name in kit.namelist()),

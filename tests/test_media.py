@@ -296,7 +296,11 @@ def test_press_kit_holds_text_images_attachments_and_credits(client, release_wit
 
     for number, image in enumerate(release.images.all(), start=1):
         name = f"bilder/{number:02d}-{image.download_filename}"
-        assert archive.read(name) == image.image.open("rb").read()
+        # The file as uploaded, byte for byte from its quantisation tables on (no re-encoding),
+        # with caption and credit added to its metadata (tests/test_rights_metadata.py).
+        original, packed = image.image.open("rb").read(), archive.read(name)
+        assert packed.endswith(original[original.index(b"\xff\xdb") :])
+        assert image.credit.encode() in packed and image.caption.encode() in packed
     assert archive.read("anhaenge/01-steckbrief.pdf").startswith(b"%PDF")
 
     credits = archive.read("BILDNACHWEIS.txt").decode()
@@ -322,12 +326,14 @@ def test_press_kit_costs_the_same_queries_for_any_number_of_files(
         # boilerplate with its shareholders line, for the version (the PDF's HTML); its stored
         # kit (none of this version); its attachments; contacts and boilerplate again for the
         # kit's text, and again for the PDF inside, whose stored row is looked up and written;
-        # the stored kit written. The partners it mentions are not in the kit: not fetched.
-        with django_assert_num_queries(17):
+        # the stored kit written; the funders of its projects (the funding notice) for the PDF's
+        # HTML. The partners it
+        # mentions are not in the kit: not fetched.
+        with django_assert_num_queries(18):
             archive = zip_of(client.get(release.get_press_kit_url()))
         assert len([name for name in archive.namelist() if name.startswith("bilder/")]) == images
-        # Stored: the release, what its version is made of, and its stored kit.
-        with django_assert_num_queries(7):
+        # Stored: the release, what its version is made of (with the funders), its stored kit.
+        with django_assert_num_queries(8):
             assert zip_of(client.get(release.get_press_kit_url())).namelist() == (
                 archive.namelist()
             )

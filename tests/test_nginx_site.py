@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from releases.metadata import stamped_file
+
 from .browser.tools import require
 from .conftest import closed_port
 from .test_withdrawal import (
@@ -163,7 +165,8 @@ def test_release_files_reach_the_browser_through_the_check_and_only_while_public
         assert headers["Content-Security-Policy"] == MEDIA_POLICY, url
     image = release.images.get()
     status, headers, content = fetch(f"{site}{image.get_absolute_url()}", body=True)
-    assert content == image.image.open("rb").read()
+    # The original with its rights written in (releases/metadata.py): the app sends these bytes.
+    assert content == stamped_file(image.image.storage, image.image.name, image.rights)
     assert headers["Content-Type"] == "image/png"
     assert headers["Content-Disposition"] == 'attachment; filename="bild_foto-erika-beispiel.png"'
     webp = next(url for url in urls if url.endswith(".webp"))

@@ -194,9 +194,9 @@ def test_release_page_costs_the_same_queries_for_3_or_30_links(
         release.partners.add(make_partner())
         release.contacts.add(make_contact())
         make_release(topics=[topic])
-    # release, topics, images, attachments, projects, partners, contacts, related releases, the
-    # boilerplate and its shareholders line
-    with django_assert_num_queries(10):
+    # release, topics, images, attachments, projects and their funders (the funding notice),
+    # partners, contacts, related releases, the boilerplate and its shareholders line
+    with django_assert_num_queries(11):
         html = page(client, release.get_absolute_url())
     assert html.count('class="contact-card"') == count
     assert html.count('class="about-project"') == count

@@ -169,6 +169,7 @@ def test_every_file_field_checks_its_size_with_its_limit():
         "ReleaseAttachment.file": [25 * MB],
         "Partner.logo": [2 * MB],
         "Project.image": [10 * MB],
+        "ManagementPortrait.photo": [10 * MB],
     }
 
 

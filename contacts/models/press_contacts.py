@@ -93,6 +93,12 @@ class PressContact(models.Model):
         ],
         help_text=f"JPEG, PNG oder WebP, höchstens {MAX_PHOTO_BYTES // MB} MB.",
     )
+    photo_credit = PlainCharField(
+        "Bildnachweis des Fotos",
+        max_length=200,
+        blank=True,
+        help_text="z. B. „Foto: Erika Beispiel“; steht auf der Seite Pressematerial beim Foto.",
+    )
     photo_width = models.PositiveIntegerField(null=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, editable=False)
     is_active = models.BooleanField(

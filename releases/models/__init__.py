@@ -12,7 +12,7 @@ from .base import (
     validate_image_size,
     validate_logo_size,
 )
-from .documents import Organisation, OrganisationQuerySet
+from .documents import ManagementPortrait, Organisation, OrganisationQuerySet
 from .embargo import EmbargoLink, EmbargoLinkQuerySet, default_link_expiry
 from .mailing import Mailing, MailingDelivery
 from .media import (
@@ -54,6 +54,7 @@ __all__ = [
     "EmbargoLink",
     "EmbargoLinkQuerySet",
     "Mailing",
+    "ManagementPortrait",
     "MailingDelivery",
     "NamedModel",
     "Organisation",

@@ -1,12 +1,24 @@
 """The organisation's own texts for documents: the boilerplate under every release ("Über die
 Allianz für die Region") with the shareholders line, and the facts of the fact sheet."""
 
+from django.core.validators import FileExtensionValidator
 from django.db import models
 
 from allianz_site.text import PlainCharField, PlainTextField
+from allianz_site.uploads import MAX_IMAGE_BYTES, MB, CleanImageField, MaxFileSize
 
+from ..metadata import Rights
 from ..search import sort_key
+from .base import IMAGE_EXTENSIONS, upload_path
 from .partners import Partner
+
+LOGO_RULES = (
+    "Das Logo darf für Berichte über die Allianz für die Region und ihre Projekte verwendet "
+    "werden. Bitte verändern Sie es nicht (keine anderen Farben, keine Verzerrung, keine "
+    "Effekte), halten Sie rundum einen Abstand von mindestens einem Viertel seiner Breite frei "
+    "und zeigen Sie es nicht kleiner als 10 mm (Druck) oder 32 Pixel (Bildschirm). Für den Druck "
+    "nehmen Sie SVG oder PDF, für das Web SVG oder PNG."
+)
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -46,6 +58,12 @@ class Organisation(models.Model):
         "Region", blank=True, help_text="Welche Landkreise und Städte die Region umfasst."
     )
     address = PlainTextField("Anschrift", blank=True)
+    logo_rules = PlainTextField(
+        "Regeln für die Nutzung des Logos",
+        blank=True,
+        default=LOGO_RULES,
+        help_text="Steht auf der Seite Pressematerial über den Logos und im ZIP.",
+    )
     updated_at = models.DateTimeField("Geändert am", auto_now=True)
 
     objects = OrganisationQuerySet.as_manager()
@@ -73,3 +91,56 @@ class Organisation(models.Model):
         if len(names) < 2:
             return "".join(names)
         return f"{', '.join(names[:-1])} und {names[-1]}"
+
+
+class ManagementPortrait(models.Model):
+    """A portrait photo of a member of the management, for the page Pressematerial."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="portraits",
+        verbose_name="Gesellschaft",
+    )
+    name = PlainCharField("Name", max_length=200)
+    position = PlainCharField("Funktion", max_length=200, default="Geschäftsführer")
+    photo = CleanImageField(
+        "Foto",
+        upload_to=upload_path,
+        max_length=255,
+        width_field="photo_width",
+        height_field="photo_height",
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), MaxFileSize(MAX_IMAGE_BYTES)],
+        help_text=f"JPEG, PNG oder WebP, höchstens {MAX_IMAGE_BYTES // MB} MB, in Druckqualität.",
+    )
+    photo_width = models.PositiveIntegerField(null=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, editable=False)
+    credit = PlainCharField(
+        "Bildnachweis", max_length=200, help_text="z. B. „Foto: Allianz für die Region“"
+    )
+    licence = PlainCharField(
+        "Lizenzhinweis",
+        max_length=300,
+        blank=True,
+        default="Abdruck honorarfrei bei Nennung des Bildnachweises",
+    )
+    order = models.PositiveIntegerField("Reihenfolge", default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "Porträtfoto der Geschäftsführung"
+        verbose_name_plural = "Porträtfotos der Geschäftsführung"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def image(self):
+        """The photo file, named like a release image's for the ZIP (releases/presskit.py)."""
+        return self.photo
+
+    @property
+    def rights(self):
+        return Rights(
+            caption=f"{self.name}, {self.position}", credit=self.credit, licence=self.licence
+        )

@@ -19,6 +19,7 @@ from allianz_site.uploads import (
     validate_attachment_content,
 )
 
+from ..metadata import Rights
 from ..renditions import MIME_TYPES, delete_renditions, make_renditions
 from ..slugs import slugify_de
 from ..storage import TEXT_IMAGE_URL_PREFIX, protected_storage
@@ -190,6 +191,24 @@ class ReleaseImage(models.Model):
     @property
     def fallback(self):
         return self.picture()["fallback"]
+
+    @property
+    def web_size(self):
+        """The largest JPEG rendition (1600 px wide at most): [width, height, storage name], or
+        None if the image has no renditions."""
+        entries = self.renditions.get("files", {}).get("jpeg")
+        return entries[-1] if entries else None
+
+    @property
+    def web_size_filename(self):
+        return f"{PurePath(self.download_filename).stem}_web.jpg"
+
+    @property
+    def rights(self):
+        """Caption, credit and licence, as the downloads write them into the file's metadata."""
+        return Rights(
+            caption=self.caption or self.alt_text, credit=self.credit, licence=self.licence
+        )
 
     @property
     def filename(self):

@@ -91,6 +91,13 @@ class Project(NamedModel):
         related_name="projects",
         verbose_name="Förderer und Unterstützer",
     )
+    show_funding_notice = models.BooleanField(
+        "Förderhinweis zeigen",
+        default=True,
+        help_text="Unter jeder Mitteilung zum Projekt (Seite, PDF, Pressepaket) stehen die "
+        "Förderer mit Logo und Förderhinweis, wie es Förderer wie der ESF verlangen. Ohne "
+        "Förderer erscheint nichts.",
+    )
     order = models.PositiveIntegerField("Reihenfolge", default=0)
     updated_at = models.DateTimeField(
         "Geändert am", auto_now=True, help_text="Für die Sitemap (lastmod)."
@@ -140,6 +147,22 @@ class Project(NamedModel):
     @property
     def about_text(self):
         return self.about or self.summary
+
+    @property
+    def funding_notice(self):
+        """The funders (ProjectPartner rows) whose notice and emblem stand under the project's
+        releases; empty if the notice is switched off. Prefetch `funder_roles`
+        (views.release.public_projects) or this costs a query."""
+        if not self.show_funding_notice:
+            return []
+        if hasattr(self, "funder_roles"):
+            return self.funder_roles
+        return list(funder_roles().filter(project=self))
+
+
+def funder_roles():
+    """The funders of projects with their partner (logo), as the funding notice shows them."""
+    return ProjectPartner.objects.filter(role=ProjectRole.FUNDER).select_related("partner")
 
 
 class ProjectRole(models.TextChoices):

@@ -3,11 +3,14 @@ everyone, any release for staff who may preview it (releases.roles.may_preview).
 the protected storage, which nothing serves as it is (releases/storage.py); the embargo link's
 views (embargo.py) answer the same files for a release under embargo."""
 
+import io
+
 from django.db.models import prefetch_related_objects
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
 from ..documents import press_kit_version, stored_document
+from ..metadata import stamped_file
 from ..models import (
     EditorImage,
     PressRelease,
@@ -18,7 +21,7 @@ from ..models import (
 from ..presskit import build_press_kit
 from ..renditions import MIME_TYPES
 from ..roles import may_preview
-from ..storage import protected_storage, send_file
+from ..storage import protected_storage, sandboxed, send_file
 from .release import public_projects, usable_images
 
 
@@ -50,9 +53,25 @@ def attachment_response(attachment):
     return send_file(attachment.file.storage, attachment.file.name, filename=attachment.filename)
 
 
-def image_response(image):
-    """The original image as uploaded; the file name carries the credit."""
-    return send_file(image.image.storage, image.image.name, filename=image.download_filename)
+def image_response(image, web_size=False):
+    """The original image as uploaded (or its web size, JPEG at most 1600 px wide), with caption,
+    credit and copyright notice in its metadata (releases/metadata.py); the file name carries
+    the credit too. The one place every image download passes through."""
+    name, filename = image.image.name, image.download_filename
+    if web_size:
+        if image.web_size is None:
+            raise Http404("Dieses Bild gibt es nicht in Webgröße.")
+        name, filename = image.web_size[2], image.web_size_filename
+    return stamped_download(image.image.storage, name, image.rights, filename)
+
+
+def stamped_download(storage, name, rights, filename):
+    """A stored image file as a download with `rights` in its metadata; German 404 if missing."""
+    try:
+        data = stamped_file(storage, name, rights)
+    except FileNotFoundError:
+        raise Http404("Die Datei ist nicht mehr vorhanden.") from None
+    return sandboxed(FileResponse(io.BytesIO(data), as_attachment=True, filename=filename))
 
 
 def rendition_response(image, width, kind):

@@ -12,13 +12,17 @@ from ..models import (
     Project,
     ReleaseImage,
 )
+from ..models.projects import funder_roles
 from ..roles import PREVIEW_PERMISSION
 
 
 def public_projects():
-    """The projects of a release that its page and press kit show ("Über das Projekt …"). A new
-    Prefetch each time: prefetching writes hints into its queryset, so none is shared."""
-    return Prefetch("projects", queryset=Project.objects.public())
+    """The projects of a release that its page, PDF and press kit show ("Über das Projekt …"),
+    each with its funders for the funding notice (Project.funding_notice; one more query, and
+    only if the release has a public project). A new Prefetch each time: prefetching writes
+    hints into its queryset, so none is shared."""
+    funders = Prefetch("partner_roles", queryset=funder_roles(), to_attr="funder_roles")
+    return Prefetch("projects", queryset=Project.objects.public().prefetch_related(funders))
 
 
 def usable_images():

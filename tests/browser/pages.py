@@ -32,6 +32,8 @@ PAGE_TYPES = [
     PageType("partner", "/partner/landkreis-helmstedt/"),
     PageType("pressekontakt", "/pressekontakt/"),
     PageType("abonnieren", "/presse/abonnieren/"),
+    PageType("bildarchiv", "/presse/bilder/"),
+    PageType("pressematerial", "/presse/material/"),
     PageType("impressum", "/impressum/"),
     PageType("datenschutz", "/datenschutz/"),
     PageType("barrierefreiheit", "/barrierefreiheit/"),

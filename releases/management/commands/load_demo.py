@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 
 from contacts.models import PressContact
 from releases.models import (
+    ManagementPortrait,
     Organisation,
     Partner,
     PressRelease,
@@ -410,16 +411,81 @@ def load_directory():
     return PressContact.objects.count(), Partner.objects.count(), Project.objects.count()
 
 
-def demo_image(text):
+def demo_image(text, name="betriebsnachbarschaften-demo.jpg", size=(1600, 900)):
     """A plain generated graphic, so that the demo has an image without shipping a photo."""
-    image = Image.new("RGB", (1600, 900), (11, 90, 122))
+    width, height = size
+    image = Image.new("RGB", size, (11, 90, 122))
     draw = ImageDraw.Draw(image)
-    for step in range(0, 900, 6):
-        draw.line([(0, step), (1600, step)], fill=(11, 90 + step // 30, 122 + step // 20))
-    draw.text((80, 760), text, fill=(255, 255, 255), font_size=72)
+    for step in range(0, height, 6):
+        draw.line([(0, step), (width, step)], fill=(11, 90 + step // 30, 122 + step // 20))
+    draw.text((width // 20, height * 5 // 6), text, fill=(255, 255, 255), font_size=width // 22)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
-    return ContentFile(buffer.getvalue(), name="betriebsnachbarschaften-demo.jpg")
+    return ContentFile(buffer.getvalue(), name=name)
+
+
+def demo_emblem(text):
+    """A funder's emblem for the demo: the short name on white (not the funder's real logo)."""
+    image = Image.new("RGB", (480, 160), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([4, 4, 475, 155], outline=(0, 51, 153), width=6)
+    draw.text((40, 45), text, fill=(0, 51, 153), font_size=64)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return ContentFile(buffer.getvalue(), name="foerderer-emblem-demo.png")
+
+
+# More demo images: (release slug, file name, caption, alt text). The one of the release under
+# embargo must not appear in the Bildarchiv before its moment.
+MORE_IMAGES = [
+    (
+        "betriebsnachbarschaften-abschlussveranstaltung-in-goslar",
+        "goslar-demo.jpg",
+        "Abschlussveranstaltung im Projektraum Goslar",
+        "Blaue Grafik mit dem Schriftzug Projektraum Goslar",
+    ),
+    (
+        "demo-sperrfrist-projektraum-helmstedt-soll-wachsen",
+        "sperrfrist-demo.jpg",
+        "Der Projektraum Helmstedt soll wachsen (Bild unter Sperrfrist)",
+        "Blaue Grafik mit dem Schriftzug Sperrfrist",
+    ),
+]
+DEMO_CREDIT = "Grafik: Allianz für die Region (Demobild)"
+DEMO_LICENCE = "Abdruck honorarfrei bei Nennung des Bildnachweises"
+
+
+def load_material():
+    """Images for the Bildarchiv, the funder's emblem, portraits for the page Pressematerial."""
+    for slug, name, caption, alt_text in MORE_IMAGES:
+        release = PressRelease.objects.get(slug=slug)
+        if not release.images.exists():
+            ReleaseImage.objects.create(
+                release=release,
+                image=demo_image(caption.split(" (")[0], name=name),
+                caption=caption,
+                credit=DEMO_CREDIT,
+                alt_text=alt_text,
+                licence=DEMO_LICENCE,
+            )
+    esf = Partner.objects.get(name="Europäischer Sozialfonds")
+    if not esf.logo:
+        esf.logo = demo_emblem("ESF (Demo)")
+        esf.save()
+    organisation = Organisation.objects.get(pk=Organisation.SINGLE_ID)
+    if not organisation.portraits.exists():
+        ManagementPortrait.objects.create(
+            organisation=organisation,
+            name="Wendelin Göbel",
+            position="Geschäftsführer",
+            photo=demo_image("Porträt (Demo)", name="portraet-demo.jpg", size=(800, 800)),
+            credit=DEMO_CREDIT,
+        )
+    contact = PressContact.objects.get(slug=CONTACT["slug"])
+    if not contact.photo:
+        contact.photo = demo_image("Porträt (Demo)", name="kontakt-demo.jpg", size=(600, 600))
+        contact.photo_credit = DEMO_CREDIT
+        contact.save()
 
 
 def demo_pdf(text):
@@ -472,9 +538,9 @@ class Command(BaseCommand):
                 release=helmstedt,
                 image=demo_image("Betriebsnachbarschaften"),
                 caption="Abschlussveranstaltung im Gründer- und Unternehmerzentrum Helmstedt",
-                credit="Grafik: Allianz für die Region (Demobild)",
+                credit=DEMO_CREDIT,
                 alt_text="Blaue Grafik mit dem Schriftzug Betriebsnachbarschaften",
-                licence="Abdruck honorarfrei bei Nennung des Bildnachweises",
+                licence=DEMO_LICENCE,
             )
         if not helmstedt.attachments.exists():
             ReleaseAttachment.objects.create(
@@ -484,6 +550,7 @@ class Command(BaseCommand):
             )
         contacts, partners, projects = load_directory()
         Organisation.objects.get_or_create(pk=Organisation.SINGLE_ID, defaults=ORGANISATION)
+        load_material()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo-Inhalte bereit: {PressRelease.objects.count()} Pressemitteilungen, "
