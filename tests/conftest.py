@@ -1,18 +1,11 @@
 import datetime
-import io
 import itertools
-import re
-import socket
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from PIL import Image
 
 from contacts.models import PressContact
 from releases.cache import stop_retrying
@@ -27,9 +20,10 @@ from releases.models import (
     Topic,
 )
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PROXY = "10.0.0.2"  # nginx in front, as the app sees it
+from .helpers import (
+    image_upload,
+    running_nginx,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -70,53 +64,6 @@ def _no_page_cache_debt():
     generation during a later test (releases/cache.py: owe_invalidation)."""
     yield
     stop_retrying()
-
-
-def png_bytes(size=(40, 30), color=(11, 90, 122)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def image_upload(name="bild.png"):
-    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
-
-
-def page(client, url, params=None):
-    """The HTML of a page that must answer 200."""
-    response = client.get(url, params)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def assert_german_404(response):
-    assert response.status_code == 404
-    assert "Diese Seite gibt es nicht" in response.content.decode()
-
-
-def count_queries(client, url, params=None):
-    """The database queries of one request for a page that must answer 200."""
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, params).status_code == 200, url
-    return len(queries)
-
-
-def titles(html):
-    """The titles of the release cards of a list page, in their order."""
-    return re.findall(r'class="release-card__title"><a href="[^"]*">([^<]*)</a>', html)
-
-
-def through_proxy(forwarded_for):
-    """What a request relayed by nginx looks like to the app: it comes from the proxy, which
-    appended the client to X-Forwarded-For (deploy/nginx-site.conf)."""
-    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": forwarded_for}
-
-
-def closed_port():
-    """A local port where nothing listens: free again once the probe is closed."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -263,10 +210,54 @@ def make_project(db):
     return make
 
 
-def redis_answers():
-    """Whether Redis listens on 127.0.0.1:6379 (the machine's; .ci/run starts it if it is down)."""
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
+@pytest.fixture
+def chief(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        "chefin", password="ein-langes-passwort-1", is_staff=True, first_name="Clara"
+    )
+    user.groups.add(Group.objects.get(name="Chefredaktion"))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    """A second browser: someone of the Redaktion."""
+    user = django_user_model.objects.create_user(
+        "redakteur", password="ein-langes-passwort-1", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Redaktion"))
+    browser = client.__class__()
+    browser.force_login(user)
+    return browser
+
+
+@pytest.fixture
+def nginx_app():
+    """The address nginx passes pages to (`upstream presse_app`). Nothing listens there: nginx
+    answers /media/ itself. tests/test_nginx_proxy_cache.py puts a stand-in app there."""
+    return "127.0.0.1:9"
+
+
+@pytest.fixture
+def nginx(tmp_path, nginx_app):
+    """nginx alone; yields its address and a folder of uploads under /media/presse/4f1c/."""
+    with running_nginx(tmp_path, app=nginx_app) as address:
+        yield address, tmp_path / "media/presse/4f1c"
+
+
+@pytest.fixture
+def site(tmp_path, live_server, settings):
+    """nginx in front of the app (pytest-django's live server), set up as in production: the
+    app hands the sending of release files to nginx (X-Accel-Redirect)."""
+    settings.PROTECTED_MEDIA_ACCEL = "/_protected-media/"
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]  # nginx passes the host it was asked for
+    with running_nginx(tmp_path, app=live_server.url.removeprefix("http://")) as address:
+        yield address
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Changes made inside `with committed():` are committed as far as the cache can tell (the
+    test's transaction is never committed, so its on_commit callbacks run here)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

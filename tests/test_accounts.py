@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from .conftest import PROXY, through_proxy
+from .helpers import PROXY, through_proxy
 
 LOGIN_URL = "/admin/login/"
 PASSWORD = "ein-langes-passwort-1"

@@ -15,58 +15,13 @@ from django_ckeditor_5.views import upload_file as ckeditor_upload_file
 from allianz_site.uploads import MaxFileSize
 from releases.models import PressRelease, ReleaseImage, Topic
 
-from .conftest import image_upload, png_bytes
-
-ADD_URL = "/admin/releases/pressrelease/add/"
-LIST_URL = "/admin/releases/pressrelease/"
-
-
-def release_form(topic, **overrides):
-    moment = timezone.localtime() + datetime.timedelta(days=2)
-    data = {
-        "title": "Neue Förderung für Betriebsnachbarschaften",
-        "subtitle": "",
-        "place": "Helmstedt",
-        "release_date": moment.strftime("%d.%m.%Y"),
-        "lead": "Der Vorspann.",
-        "body": "<h2>Zwischentitel</h2><p><strong>Fett</strong> und "
-        '<a href="https://example.org">Link</a></p><script>alert(1)</script>',
-        "status": "published",
-        "publish_at_0": moment.strftime("%d.%m.%Y"),
-        "publish_at_1": "10:00:00",
-        "correction_note": "",
-        "topics": [topic.pk],
-        "images-TOTAL_FORMS": "1",
-        "images-INITIAL_FORMS": "0",
-        "images-MIN_NUM_FORMS": "0",
-        "images-MAX_NUM_FORMS": "1000",
-        "images-0-image": image_upload(),
-        "images-0-order": "0",
-        "images-0-alt_text": "Zwei Menschen vor einer Werkhalle",
-        "images-0-caption": "Auftakt in Schöningen",
-        "images-0-credit": "Foto: Erika Beispiel",
-        "images-0-licence": "",
-        "attachments-TOTAL_FORMS": "1",
-        "attachments-INITIAL_FORMS": "0",
-        "attachments-MIN_NUM_FORMS": "0",
-        "attachments-MAX_NUM_FORMS": "1000",
-        "attachments-0-file": SimpleUploadedFile("steckbrief.pdf", b"%PDF-1.4\n"),
-        "attachments-0-title": "Steckbrief",
-        "attachments-0-order": "0",
-        # the review links of a saved release (an empty inline; the add form has none)
-        "review_links-TOTAL_FORMS": "0",
-        "review_links-INITIAL_FORMS": "0",
-        "review_links-MIN_NUM_FORMS": "0",
-        "review_links-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
-
-
-def release_form_without_files(topic, **overrides):
-    return release_form(
-        topic, **{"images-TOTAL_FORMS": "0", "attachments-TOTAL_FORMS": "0", **overrides}
-    )
+from .helpers import (
+    ADD_URL,
+    LIST_URL,
+    image_upload,
+    png_bytes,
+    release_form,
+)
 
 
 def test_staff_schedules_a_release_with_image_and_attachment(staff_client, client, topic):

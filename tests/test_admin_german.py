@@ -12,7 +12,7 @@ from django.contrib.flatpages.models import FlatPage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from .test_admin import ADD_URL
+from .helpers import ADD_URL
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale" / "de" / "LC_MESSAGES"
 

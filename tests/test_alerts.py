@@ -7,7 +7,6 @@ import datetime
 import re
 import smtplib
 import threading
-import time
 import zlib
 from urllib.parse import unquote
 
@@ -25,9 +24,15 @@ from django.utils import timezone
 from contacts.models import RateLimitCounter, Subscription, SubscriptionRequest
 from releases.models import AlertDelivery, PressRelease, Topic
 
-from .conftest import closed_port, count_queries, through_proxy
-
-SUBSCRIBE_URL = "/presse/abonnieren/"
+from .helpers import (
+    SUBSCRIBE_URL,
+    SlowBackend,
+    closed_port,
+    count_queries,
+    link_in,
+    subscriber,
+    through_proxy,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -53,25 +58,12 @@ def request_subscription(client, email, topics=(), **extra):
     return client.post(SUBSCRIBE_URL, data, **extra)
 
 
-def link_in(message, path):
-    return re.search(rf"https?://[^/\s]+({re.escape(path)}\S+)", message.body).group(1)
-
-
 def subscribe(client, email, topics=()):
     """The whole double opt-in as a journalist does it: form, mail, link, button."""
     request_subscription(client, email, topics)
     url = link_in(mail.outbox[-1], "/presse/abonnieren/bestaetigen/")
     client.post(url)
     return Subscription.objects.get(email=email.lower())
-
-
-def subscriber(email, topics=(), confirmed_at=None):
-    """A confirmed subscription made directly, for the tests of send_release_alerts."""
-    subscription = Subscription.objects.create(
-        email=email, confirmed_at=confirmed_at or timezone.now() - datetime.timedelta(days=30)
-    )
-    subscription.topics.set(topics)
-    return subscription
 
 
 def recipients():
@@ -665,17 +657,6 @@ def test_alerts_need_the_site_address(make_release, readers, settings):
     make_release()
     with pytest.raises(CommandError, match="DJANGO_SITE_URL"):
         run()
-
-
-class SlowBackend(LocmemBackend):
-    """Takes a moment per mail and notes which run (thread) sent it."""
-
-    senders = []
-
-    def send_messages(self, messages):
-        time.sleep(0.01)
-        SlowBackend.senders.append(threading.current_thread().name)
-        return super().send_messages(messages)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from contacts.models import PressContact
 from releases.models import PressRelease, ReleaseImage
 
-from .conftest import page
+from .helpers import page
 
 
 def generate(*args):

@@ -9,9 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from releases import versions
 from releases.models import Partner, ReviewDecision, ReviewLink, Topic
 
-from .test_history import change_url, chief, create_through_admin, editor_client, submit_as_shown
-
-__all__ = ["chief", "editor_client"]  # fixtures
+from .helpers import change_url, create_through_admin, submit_as_shown
 
 
 def history_url(release):

@@ -3,7 +3,7 @@
 import pytest
 import vobject
 
-from .conftest import assert_german_404, page
+from .helpers import assert_german_404, page
 
 
 def test_contact_page_lists_active_contacts_with_tel_and_mailto_links(client, make_contact):

@@ -20,8 +20,7 @@ from allianz_site.text import PlainTextMixin, remove_control_characters
 from contacts.models import PressContact
 from releases.models import Partner, PressRelease, ProjectEvent, ReleaseImage, Topic
 
-from .conftest import FIXTURES, image_upload
-from .test_admin import ADD_URL, release_form
+from .helpers import ADD_URL, FIXTURES, image_upload, release_form
 
 PASTED = "\x02"  # what a PDF viewer leaves in copied text
 

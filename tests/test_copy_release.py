@@ -7,7 +7,7 @@ from django.utils import timezone
 from releases import versions
 from releases.models import PressRelease
 
-from .test_admin import LIST_URL
+from .helpers import LIST_URL
 
 
 def copy_url(release):

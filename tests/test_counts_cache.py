@@ -10,8 +10,7 @@ from django.utils import timezone
 from releases.cache import PageCacheMiddleware
 from releases.models import PressRelease, Topic
 
-from .conftest import closed_port, count_queries, page
-from .test_page_cache import redis_caches
+from .helpers import closed_port, count_queries, page, redis_caches
 
 
 @pytest.fixture(autouse=True)
@@ -20,12 +19,7 @@ def counts_cache(settings):
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def archive(make_release):
+def topic_with_25_releases(make_release):
     topic = Topic.objects.create(name="Fachkräfte")
     for _ in range(25):
         make_release(topics=[topic])
@@ -36,18 +30,20 @@ def result_count(html):
     return int(re.search(r'class="result-count" role="status">(\d+) ', html)[1])
 
 
-def test_every_page_number_shares_the_counts_of_its_period(client, archive):
+def test_every_page_number_shares_the_counts_of_its_period(client, topic_with_25_releases):
     assert count_queries(client, "/presse/") > 2  # counted, and kept
     # The list and its topics; month counts and facets come from the cache.
     assert count_queries(client, "/presse/", {"page": 2}) == 2
     assert result_count(page(client, "/presse/", {"page": 2})) == 25
     # Another period, search or filter has counts of its own.
     assert count_queries(client, "/presse/2022/") > 2
-    assert count_queries(client, "/presse/", {"thema": archive.slug}) > 3
-    assert count_queries(client, "/presse/", {"thema": archive.slug, "page": 2}) == 3  # + topic
+    assert count_queries(client, "/presse/", {"thema": topic_with_25_releases.slug}) > 3
+    assert (
+        count_queries(client, "/presse/", {"thema": topic_with_25_releases.slug, "page": 2}) == 3
+    )  # + topic
 
 
-def test_a_save_makes_the_counts_fresh(client, archive, make_release, committed):
+def test_a_save_makes_the_counts_fresh(client, topic_with_25_releases, make_release, committed):
     assert result_count(page(client, "/presse/")) == 25
     with committed():
         make_release(title="Neu dazu")
@@ -58,7 +54,7 @@ def test_a_save_makes_the_counts_fresh(client, archive, make_release, committed)
 
 
 def test_counts_include_an_embargoed_release_at_its_moment(
-    client, archive, make_release, time_machine
+    client, topic_with_25_releases, make_release, time_machine
 ):
     now = timezone.now()
     time_machine.move_to(now, tick=False)
@@ -71,7 +67,7 @@ def test_counts_include_an_embargoed_release_at_its_moment(
 
 
 def test_counts_are_kept_no_longer_than_counts_cache_seconds(
-    settings, client, archive, make_release, time_machine
+    settings, client, topic_with_25_releases, make_release, time_machine
 ):
     settings.COUNTS_CACHE_SECONDS = 60
     now = timezone.now()
@@ -83,7 +79,9 @@ def test_counts_are_kept_no_longer_than_counts_cache_seconds(
     assert count_queries(client, "/presse/", {"page": 2}) > 2
 
 
-def test_counts_are_counted_while_the_cache_is_down(settings, client, archive, monkeypatch, caplog):
+def test_counts_are_counted_while_the_cache_is_down(
+    settings, client, topic_with_25_releases, monkeypatch, caplog
+):
     monkeypatch.setattr(PageCacheMiddleware, "cache_down_until", 0.0)
     settings.CACHES = redis_caches(f"redis://127.0.0.1:{closed_port()}/0")
     assert result_count(page(client, "/presse/")) == 25

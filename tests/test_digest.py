@@ -17,8 +17,7 @@ from django.utils import timezone
 from contacts.models import DistributionList, Journalist, Subscription
 from releases.models import DigestDelivery, Mailing
 
-from .conftest import closed_port
-from .test_alerts import SUBSCRIBE_URL, SlowBackend, link_in, subscriber
+from .helpers import SUBSCRIBE_URL, SlowBackend, closed_port, link_in, subscriber
 
 # A Wednesday morning; the digest job runs at 17:00.
 MORNING = timezone.make_aware(datetime.datetime(2025, 3, 26, 9, 0))

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from releases.models import Project, ProjectArea, ProjectEvent, ProjectPartner
 
-from .conftest import page
+from .helpers import page
 
 
 @pytest.fixture

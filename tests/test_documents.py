@@ -15,7 +15,7 @@ from django.utils import timezone
 from releases import documents
 from releases.models import EmbargoLink, Organisation, PressRelease, ReleaseDocument
 
-from .conftest import assert_german_404, page
+from .helpers import assert_german_404, page
 
 pytestmark = pytest.mark.django_db
 

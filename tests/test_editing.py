@@ -11,9 +11,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .test_admin import LIST_URL
-from .test_history import change_url, submit_as_shown
-from .test_seo import head, json_ld
+from .helpers import LIST_URL, change_url, head, json_ld, submit_as_shown
 
 
 @contextlib.contextmanager

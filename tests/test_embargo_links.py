@@ -15,8 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from releases.models import EditorImage, EmbargoLink, PressRelease
 
-from .conftest import png_bytes
-from .test_history import submit_as_shown
+from .helpers import png_bytes, submit_as_shown
 
 BERLIN = ZoneInfo("Europe/Berlin")
 BEFORE = datetime.datetime(2022, 3, 20, 12, 0, tzinfo=BERLIN)

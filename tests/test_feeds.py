@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from releases.models import PressRelease, Project, ReleaseImage, Topic
 
-from .conftest import assert_german_404, count_queries
+from .helpers import assert_german_404, count_queries
 
 ALL = "/presse/feed/"
 image_file_size = importlib.import_module("releases.migrations.0013_image_file_size")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from releases import search
 from releases.models import PressRelease, Project, Topic
 
-from .conftest import count_queries, page, titles
+from .helpers import count_queries, page, titles
 
 
 def options(html, name):

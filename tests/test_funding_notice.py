@@ -14,7 +14,7 @@ from releases import documents
 from releases.models import PressRelease, ProjectPartner
 from releases.views.documents import pdf_relations
 
-from .conftest import page, png_bytes
+from .helpers import page, png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -1,12 +1,10 @@
 """Edit history (django-reversion): who changed what, restoring a version or a deleted object."""
 
 import datetime
-from html.parser import HTMLParser
 
 import pytest
 import reversion
 import time_machine
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils import timezone
 from reversion.models import Version
@@ -14,102 +12,17 @@ from reversion.models import Version
 from contacts.models import PressContact, Subscription
 from releases.models import Partner, PressRelease, ProjectPartner, ReleaseImage, Topic
 
-from .conftest import image_upload
-from .test_admin import ADD_URL, LIST_URL, release_form
-
-
-class FormReader(HTMLParser):
-    """Reads the admin's main form the way a browser submits it (files left out)."""
-
-    def __init__(self):
-        super().__init__()
-        self.data = {}
-        self.in_form = False
-        self.textarea = None
-        self.select = None
-
-    def add(self, name, value):
-        self.data.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "form" and attributes.get("id", "").endswith("_form"):
-            self.in_form = True
-        if not self.in_form or "name" not in attributes and tag != "option":
-            return
-        if tag == "input":
-            kind = attributes.get("type", "text")
-            if kind in {"submit", "button", "file", "image", "reset"}:
-                return
-            if kind in {"checkbox", "radio"}:
-                if "checked" in attributes:
-                    self.add(attributes["name"], attributes.get("value") or "on")
-                return
-            self.add(attributes["name"], attributes.get("value") or "")
-        elif tag == "textarea":
-            self.textarea = attributes["name"]
-            self.add(self.textarea, "")
-        elif tag == "select":
-            self.select = attributes["name"]
-        elif tag == "option" and self.select and "selected" in attributes:
-            self.add(self.select, attributes.get("value", ""))
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.in_form = False
-        elif tag == "textarea":
-            self.textarea = None
-        elif tag == "select":
-            self.select = None
-
-    def handle_data(self, data):
-        if self.textarea:
-            self.data[self.textarea][-1] += data.removeprefix("\n")
-
-
-def submit_as_shown(client, url, **changes):
-    page = client.get(url)
-    assert page.status_code == 200, url
-    reader = FormReader()
-    reader.feed(page.content.decode())
-    data = {**reader.data, **changes, "_save": "Sichern"}
-    return client.post(url, data)
-
-
-@pytest.fixture
-def chief(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        "chefin", password="ein-langes-passwort-1", is_staff=True, first_name="Clara"
-    )
-    user.groups.add(Group.objects.get(name="Chefredaktion"))
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    """A second browser: someone of the Redaktion."""
-    user = django_user_model.objects.create_user(
-        "redakteur", password="ein-langes-passwort-1", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Redaktion"))
-    browser = client.__class__()
-    browser.force_login(user)
-    return browser
-
-
-def change_url(release):
-    return f"{LIST_URL}{release.pk}/change/"
+from .helpers import (
+    LIST_URL,
+    change_url,
+    create_through_admin,
+    image_upload,
+    submit_as_shown,
+)
 
 
 def versions(obj):
     return list(Version.objects.get_for_object(obj).order_by("pk"))
-
-
-def create_through_admin(client, topic, **overrides):
-    response = client.post(ADD_URL, release_form(topic, **overrides))
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return PressRelease.objects.get()
 
 
 def test_history_shows_who_changed_what(chief, editor_client, topic):

@@ -33,7 +33,7 @@ from releases.models import (
     ReviewLink,
 )
 
-from .conftest import image_upload, png_bytes
+from .helpers import image_upload, png_bytes
 
 EXAMPLES_PER_PATTERN = 200
 

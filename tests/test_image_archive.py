@@ -14,7 +14,7 @@ from PIL import Image
 
 from releases.models import PressRelease, ReleaseImage, Topic
 
-from .conftest import count_queries, page
+from .helpers import count_queries, page
 
 pytestmark = pytest.mark.django_db
 

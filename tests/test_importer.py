@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from releases.importer import ParseError, parse_release, read_text
 from releases.models import PressRelease
 
-from .conftest import FIXTURES, SEEDS
+from .helpers import FIXTURES, SEEDS
 
 IMPORTS = FIXTURES / "imports"
 needs_seeds = pytest.mark.skipif(

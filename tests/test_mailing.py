@@ -1,10 +1,7 @@
 """Sending a release to the press list through a real SMTP server (aiosmtpd on loopback)."""
 
 import datetime
-import email
-import email.policy
 import re
-import threading
 
 import pytest
 import time_machine
@@ -20,37 +17,10 @@ from django.utils import timezone
 from contacts.models import DistributionList, Journalist, Subscription, Suppression
 from releases.models import EmbargoLink, Mailing, MailingDelivery, PressRelease
 
-from .conftest import closed_port
+from .helpers import Recorder, body_text, closed_port, html_of
 
 NOW = timezone.make_aware(datetime.datetime(2025, 3, 26, 9, 0))
 EMBARGO_ENDS = timezone.make_aware(datetime.datetime(2025, 3, 28, 10, 0))
-
-
-class Recorder:
-    """An SMTP server's handler: keeps every message; refuses the addresses in `refuse` with
-    the code given; after `drop_after` messages it closes the connection of the next one."""
-
-    def __init__(self):
-        self.messages, self.refuse, self.drop_after = [], {}, None
-        self.lock = threading.Lock()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return self.refuse[address]
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            if self.drop_after is not None and len(self.messages) >= self.drop_after:
-                server.transport.close()  # the connection breaks mid-mailing
-                return "421 closing"
-            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-            self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 Message accepted"
-
-    def recipients(self):
-        return sorted(address for rcpts, _message in self.messages for address in rcpts)
 
 
 @pytest.fixture
@@ -103,14 +73,6 @@ def start_mailing(release, lists, **fields):
     mailing.lists.set(lists)
     mailing.start()
     return mailing
-
-
-def body_text(message):
-    return message.get_body(("plain",)).get_content()
-
-
-def html_of(message):
-    return message.get_body(("html",)).get_content()
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from releases.models import (
 from releases.renditions import FORMATS
 from releases.views import downloads
 
-from .conftest import assert_german_404
+from .helpers import assert_german_404
 
 
 def jpeg_bytes(size=(2000, 1125), exif=None):

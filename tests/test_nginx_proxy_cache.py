@@ -10,8 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import closed_port
-from .test_nginx_site import nginx  # noqa: F401 - the fixture, with the app below behind it
+from .helpers import closed_port
 
 
 class StandInApp(BaseHTTPRequestHandler):

@@ -13,22 +13,24 @@ from django.views.decorators.cache import cache_page
 from allianz_site.cache import FailSafeRedisCache
 
 from .browser.tools import require
-from .conftest import closed_port, redis_answers
+from .helpers import closed_port, redis_answers
 
 
 @pytest.fixture
-def visitor():
-    """A client that gets the page a visitor would get, not the exception."""
+def visitor_seeing_error_pages():
+    """A client that gets the page a visitor_seeing_error_pages would get, not the exception."""
     return Client(raise_request_exception=False)
 
 
 @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
-def test_database_outage_gives_a_friendly_503_with_retry_after(visitor, monkeypatch, db, error):
+def test_database_outage_gives_a_friendly_503_with_retry_after(
+    visitor_seeing_error_pages, monkeypatch, db, error
+):
     def unavailable():
         raise error("server closed the connection unexpectedly")
 
     monkeypatch.setattr("releases.views.archive.public_releases", unavailable)
-    response = visitor.get("/")
+    response = visitor_seeing_error_pages.get("/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     html = response.content.decode()
@@ -37,24 +39,26 @@ def test_database_outage_gives_a_friendly_503_with_retry_after(visitor, monkeypa
 
 
 def test_database_outage_while_saving_a_session_is_a_503_too(
-    visitor, monkeypatch, db, staff_client
+    visitor_seeing_error_pages, monkeypatch, db, staff_client
 ):
     def unavailable(*args, **kwargs):
         raise OperationalError("could not connect to server")
 
     monkeypatch.setattr("releases.sessions.SessionStore.save", unavailable)
-    visitor.cookies = staff_client.cookies  # a logged-in browser: its session is saved
-    response = visitor.get("/admin/")
+    visitor_seeing_error_pages.cookies = (
+        staff_client.cookies
+    )  # a logged-in browser: its session is saved
+    response = visitor_seeing_error_pages.get("/admin/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
 
 
-def test_other_errors_are_still_a_500(visitor, monkeypatch, db):
+def test_other_errors_are_still_a_500(visitor_seeing_error_pages, monkeypatch, db):
     def broken():
         raise ValueError("a bug")
 
     monkeypatch.setattr("releases.views.archive.public_releases", broken)
-    response = visitor.get("/")
+    response = visitor_seeing_error_pages.get("/")
     assert response.status_code == 500
     assert "Ein technischer Fehler ist aufgetreten" in response.content.decode()
 

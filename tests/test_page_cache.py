@@ -36,7 +36,7 @@ from releases.models import (
 )
 
 from .browser.tools import require
-from .conftest import closed_port, page, redis_answers
+from .helpers import closed_port, page, redis_answers, redis_caches
 
 
 @pytest.fixture(autouse=True)
@@ -49,13 +49,6 @@ def page_cache(settings):
 def visitor():
     """An anonymous reader, apart from `client` (which staff_client logs in)."""
     return Client()
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Changes made inside `with committed():` are committed as far as the cache can tell (the
-    test's transaction is never committed, so its on_commit callbacks run here)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def cache_control(response):
@@ -658,18 +651,6 @@ def test_after_an_edit_the_old_etag_gets_the_new_page(visitor, make_release, com
 
 
 # --- Redis ------------------------------------------------------------------------------------
-
-
-def redis_caches(url, prefix="presse", timeout=0.5):
-    return {
-        alias: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": prefix,
-            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
-        }
-        for alias in ["default", "shared"]
-    }
 
 
 def test_pages_and_saves_work_while_redis_is_down(

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from releases.models import Partner, PressRelease, Project, ProjectPartner
 
-from .conftest import assert_german_404, image_upload, page
+from .helpers import assert_german_404, image_upload, page
 
 
 def test_shareholders_are_grouped_by_kind_with_logos(client, make_partner):

@@ -15,7 +15,7 @@ from PIL import Image
 from releases import documents
 from releases.models import ManagementPortrait, Organisation
 
-from .conftest import count_queries, page, png_bytes
+from .helpers import count_queries, page, png_bytes
 
 pytestmark = pytest.mark.django_db
 

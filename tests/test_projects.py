@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from releases.models import PressRelease, Project, ProjectEvent, ProjectPartner
 
-from .conftest import assert_german_404, image_upload, page
+from .helpers import assert_german_404, image_upload, page
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 

@@ -7,8 +7,7 @@ from django.core.cache import caches
 
 from allianz_site import clients
 
-from .conftest import PROXY, through_proxy
-from .test_security_headers import run_with_production_env
+from .helpers import PROXY, run_with_production_env, through_proxy
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,7 @@ from django.utils import timezone
 from contacts.models import PressContact
 from releases.models import PressRelease, Project
 
-from .conftest import page
-from .test_admin import ADD_URL, release_form
+from .helpers import ADD_URL, page, release_form
 
 store_default_contact = importlib.import_module("releases.migrations.0014_store_default_contact")
 

@@ -11,9 +11,14 @@ from django.utils import timezone
 
 from releases.models import EditorImage, PressRelease, ReleaseAttachment
 
-from .conftest import image_upload, png_bytes
-from .test_admin import ADD_URL, LIST_URL, release_form_without_files
-from .test_history import submit_as_shown
+from .helpers import (
+    ADD_URL,
+    LIST_URL,
+    image_upload,
+    png_bytes,
+    release_form_without_files,
+    submit_as_shown,
+)
 
 
 def change_url(release):

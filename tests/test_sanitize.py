@@ -8,9 +8,8 @@ from django.test import Client
 from releases.models import PressRelease
 from releases.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize_html
 
-from .test_admin import ADD_URL as ADMIN_ADD_URL
-from .test_admin import release_form
-from .test_security_headers import InlineCode
+from .helpers import ADD_URL as ADMIN_ADD_URL
+from .helpers import InlineCode, release_form
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",

@@ -12,7 +12,7 @@ from releases.models import PressRelease, ProjectEvent
 from releases.search import index_scans
 from releases.views.archive import ReleaseArchiveView
 
-from .conftest import titles
+from .helpers import titles
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",

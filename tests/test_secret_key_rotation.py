@@ -12,7 +12,7 @@ from django.utils import timezone
 from contacts.models import Subscription, SubscriptionRequest
 from releases.models import EmbargoLink
 
-from .test_security_headers import run_with_production_env
+from .helpers import run_with_production_env
 
 OLD_KEY = "alter-schluessel-Qm4!vR8-bis-zum-wechsel-genutzt-7xWk2-pL9sT0-zY3nB6"
 NEW_KEY = "neuer-schluessel-Hc5#jN1-ab-dem-wechsel-genutzt-4dFg8-rU2eK7-wA0mS9"

@@ -1,24 +1,14 @@
 """Production settings and the security headers every page type sends."""
 
 import json
-import os
-import subprocess
-import sys
-from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-ROOT = Path(__file__).resolve().parent.parent
+from releases.storage import FILE_POLICY
 
-# What production looks like: DEBUG off, a real key, a host name, TLS ended by nginx in front.
-PRODUCTION_ENV = {
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "x7!pQ2-production-like-secret-key-for-the-deploy-check-9f3kLm0Zr",
-    "DJANGO_ALLOWED_HOSTS": "presse.example.de",
-    "DJANGO_BEHIND_PROXY": "1",
-}
+from .helpers import InlineCode, run_with_production_env
+
 PRODUCTION_COOKIES = {
     "SESSION_COOKIE_NAME": "__Host-sessionid",
     "CSRF_COOKIE_NAME": "__Host-csrftoken",
@@ -29,18 +19,6 @@ PRODUCTION_COOKIES = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "CSRF_COOKIE_SAMESITE": "Lax",
 }
-
-
-def run_with_production_env(*args, **extra_env):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "PYTEST_", "DATABASE_URL"))
-    }
-    env.update(PRODUCTION_ENV, **extra_env)
-    return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
 
 
 def production_settings(**extra_env):
@@ -145,31 +123,6 @@ def assert_common_headers(response):
     return policy
 
 
-class InlineCode(HTMLParser):
-    """Finds what a CSP without 'unsafe-inline' would block: inline scripts, styles, handlers.
-    A JSON data block (the release page's schema.org JSON-LD) is never executed, so it is no
-    inline script."""
-
-    DATA_BLOCK_TYPES = {"application/ld+json", "application/json"}
-
-    def __init__(self):
-        super().__init__()
-        self.found = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        is_data_block = attributes.get("type", "").strip().lower() in self.DATA_BLOCK_TYPES
-        if tag == "script" and not is_data_block and not {"src", "nonce"} & attributes.keys():
-            self.found.append("inline <script>")
-        if tag == "style":
-            self.found.append("<style>")
-        for name, value in attrs:
-            if name == "style" or name.startswith("on"):
-                self.found.append(f"{name} on <{tag}>")
-            if value and value.strip().lower().startswith("javascript:"):
-                self.found.append(f"javascript: URL on <{tag}>")
-
-
 def public_pages(make_release):
     release = make_release(images=1, attachments=1)
     withdrawn = make_release(status="withdrawn", withdrawn_at=timezone.now())
@@ -202,7 +155,12 @@ def test_attachment_download_is_an_attachment_with_nosniff(client, make_release)
     response = client.get(attachment.get_absolute_url(), secure=True)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    assert_common_headers(response)
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    # A file may be shown, nothing more: no script, no form, no request elsewhere (sandbox).
+    policy = directives(response)
+    assert policy["default-src"] == ["'none'"] and "sandbox" in policy
+    assert response["Content-Security-Policy"] == FILE_POLICY
 
 
 def test_admin_login_has_its_own_explicit_policy_and_secure_cookies(

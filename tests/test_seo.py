@@ -3,9 +3,7 @@ the head of a release page (canonical URL, description, OpenGraph, Twitter card,
 
 import datetime
 import html as html_lib
-import json
 import re
-import xml.etree.ElementTree as ET
 
 import pytest
 import time_machine
@@ -15,50 +13,12 @@ from django.utils import timezone
 
 from releases.models import EmbargoLink, PressRelease, Project
 
-SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-
-
-def xml(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/xml"
-    return ET.fromstring(response.content)
-
-
-def sitemap_pages(client):
-    """The addresses of the sitemap's pages, as the index /sitemap.xml lists them."""
-    index = xml(client, "/sitemap.xml")
-    return [entry.findtext("s:loc", namespaces=SITEMAP_NS) for entry in index]
-
-
-def sitemap(client):
-    """Every address the sitemap lists (following its index), with its lastmod."""
-    urls = {}
-    for page in sitemap_pages(client):
-        for url in xml(client, page.removeprefix("http://testserver")).findall("s:url", SITEMAP_NS):
-            loc, lastmod = (
-                url.findtext(f"s:{tag}", namespaces=SITEMAP_NS) for tag in ("loc", "lastmod")
-            )
-            assert loc not in urls, f"{loc} is listed twice"
-            urls[loc] = lastmod
-    return urls
-
-
-def head(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    html = response.content.decode()
-    return html[: html.index("</head>")]
+from .helpers import head, json_ld, sitemap, sitemap_pages, xml
 
 
 def meta(head_html, key):
     found = re.findall(rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)">', head_html)
     return [html_lib.unescape(value) for value in found]
-
-
-def json_ld(head_html):
-    [script] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', head_html, re.S)
-    return json.loads(script)
 
 
 def at(day, hour=12):

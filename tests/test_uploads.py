@@ -23,8 +23,7 @@ from PIL import Image
 from allianz_site.uploads import MB, MaxFileSize
 from releases.models import EditorImage, PressRelease, Project
 
-from .conftest import png_bytes
-from .test_admin import ADD_URL, release_form
+from .helpers import ADD_URL, png_bytes, release_form
 
 NOT_AN_IMAGE = "Bitte ein gültiges Bild hochladen."
 TOO_MANY_PIXELS = "Das Bild hat zu viele Pixel; erlaubt sind höchstens 40 Megapixel"

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 
 from releases.models import Project, Topic
 
-from .conftest import assert_german_404, count_queries, page, titles
+from .helpers import assert_german_404, count_queries, page, titles
 
 
 def test_home_lists_the_latest_releases(client, make_release):

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from releases.models import Partner, PressRelease, Project, ProjectPartner, Topic
 
-from .conftest import assert_german_404, page
-from .test_seo import sitemap
+from .helpers import assert_german_404, page, sitemap
 
 SECRET_PARTNER = "Wasserstoffwerk Salzgitter GmbH"
 SECRET_TOPIC = "Wasserstoffwirtschaft"

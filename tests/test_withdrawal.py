@@ -1,24 +1,22 @@
 """Withdrawing a published release: its address answers 410 Gone with a short German notice."""
 
 import datetime
-import re
 
 import pytest
-from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.utils import timezone
 
-from releases.models import EditorImage, PressRelease
+from releases.models import PressRelease
 
-from .conftest import page, png_bytes
-from .test_admin import LIST_URL, release_form_without_files
-
-
-def withdraw(release):
-    release.withdraw()
-    release.save()
-    return release
+from .helpers import (
+    LIST_URL,
+    file_addresses,
+    page,
+    release_form_without_files,
+    release_with_every_kind_of_file,
+    stored_names,
+    withdraw,
+)
 
 
 def test_withdrawn_release_answers_410_with_a_notice_and_leaves_every_list(client, make_release):
@@ -119,36 +117,6 @@ def test_a_draft_cannot_be_withdrawn_in_the_form(staff_client, topic):
 
 
 # The files of a release follow it: closed the moment it stops being public
-
-
-def release_with_every_kind_of_file(make_release):
-    """A public release with an image (and its renditions), an attachment and an image in its
-    text."""
-    release = make_release(images=1, attachments=1)
-    text_image = EditorImage()
-    text_image.file.save("skizze.png", ContentFile(png_bytes()))
-    release.body = f'<p>Skizze:</p><img src="{text_image.get_absolute_url()}" alt="Skizze">'
-    release.save()
-    return release
-
-
-def file_addresses(html):
-    """Every address of a file that a release page links or embeds."""
-    embedded = re.findall(r'(?:src|srcset)="([^"]+)"', html)
-    urls = {url.split(" ")[0] for value in embedded for url in value.split(", ")}
-    urls |= set(re.findall(r'href="([^"]*/(?:bild|anhang)/[^"]+|[^"]+\.zip)"', html))
-    return sorted(url for url in urls if not url.startswith(settings.STATIC_URL))
-
-
-def stored_names(release):
-    image = release.images.get()
-    renditions = [name for entries in image.renditions["files"].values() for *_, name in entries]
-    return [
-        image.image.name,
-        *renditions,
-        release.attachments.get().file.name,
-        release.editor_images.get().file.name,
-    ]
 
 
 @pytest.mark.parametrize(

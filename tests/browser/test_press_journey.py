@@ -19,8 +19,7 @@ from playwright.sync_api import expect
 from contacts.models import Journalist, Suppression
 from releases.models import MailingDelivery, PressRelease
 
-from ..conftest import closed_port
-from ..test_mailing import Recorder, body_text, html_of
+from ..helpers import Recorder, body_text, closed_port, html_of
 
 PASSWORD = "ein-langes-passwort-1"
 CHIEF = "chefin@allianz.example"

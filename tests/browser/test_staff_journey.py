@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from releases.models import PressRelease
 
-from ..conftest import png_bytes
+from ..helpers import png_bytes
 
 PASSWORD = "ein-langes-passwort-1"
 TITLE = "Betriebsnachbarschaften starten im Landkreis Peine"
