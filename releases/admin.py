@@ -460,7 +460,9 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
             with reversion.create_revision():
                 reversion.set_user(request.user)
                 reversion.set_comment(f"Als Kopie von „{original}“ angelegt.")
-                copy = copy_release(original, with_images=bool(request.POST.get("bilder")))
+                copy = copy_release(
+                    original, with_images=bool(request.POST.get("bilder")), by=request.user
+                )
                 reversion.add_to_revision(copy)
             self.message_user(
                 request,
