@@ -25,7 +25,7 @@ from allianz_site.history import HistoryAdmin, OwnRevisionsAdmin, as_stored, sto
 from allianz_site.labelled_admin import LabelledListEditable, LabelledTabularInline
 from contacts.models import PressContact
 
-from . import versions
+from . import dashboard, versions
 from .copying import copy_release
 from .models import (
     AlertDelivery,
@@ -438,6 +438,56 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
                 steps.append((url, label))
         return steps
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Publishing or scheduling a release whose co-issuers have not all approved its current
+        version first shows whose approval is missing (confirm_publishing); the form's data
+        comes back with the confirmation."""
+        if (
+            request.method == "POST"
+            and object_id
+            and request.POST.get("status") == PressRelease.Status.PUBLISHED
+            and not request.POST.get(self.CONFIRMED)
+            and self.has_publish_permission(request)
+        ):
+            release = self.get_object(request, unquote(object_id))
+            if release is not None and release.status != PressRelease.Status.PUBLISHED:
+                missing = [(release, dashboard.missing_approvals(release))]
+                if missing[0][1]:
+                    fields = [
+                        (name, value)
+                        for name, values in request.POST.lists()
+                        if name != "csrfmiddlewaretoken"
+                        for value in values
+                    ]
+                    back = reverse("admin:releases_pressrelease_change", args=[release.pk])
+                    return self.confirm_publishing(
+                        request, missing, fields, back, files_lost=bool(request.FILES)
+                    )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # The name of the confirmation's field (confirm_publishing).
+    CONFIRMED = "_freigaben_bestaetigt"
+
+    def confirm_publishing(self, request, missing, fields, back, files_lost=False):
+        """The page that names the co-issuers whose approval is missing or outdated, per release
+        ((release, [(link, state)…]) pairs), and sends `fields` again once confirmed."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Veröffentlichen ohne alle Freigaben?",
+            "missing": [
+                (release, [(link, review_state(link)) for link, _state in links])
+                for release, links in missing
+            ],
+            "fields": fields,
+            "confirmed": self.CONFIRMED,
+            "back": back,
+            "files_lost": files_lost,
+        }
+        return TemplateResponse(
+            request, "admin/releases/pressrelease/confirm_publish.html", context
+        )
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         release = self.get_object(request, unquote(object_id))
         extra = {}
@@ -591,6 +641,18 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
     )
     def publish(self, request, queryset):
         releases = list(queryset)
+        if not request.POST.get(self.CONFIRMED):
+            missing = [
+                (release, dashboard.missing_approvals(release))
+                for release in releases
+                if release.status != PressRelease.Status.PUBLISHED
+            ]
+            missing = [(release, links) for release, links in missing if links]
+            if missing:
+                fields = [("action", "publish"), ("index", request.POST.get("index", "0"))]
+                fields += [(admin.helpers.ACTION_CHECKBOX_NAME, r.pk) for r in releases]
+                back = reverse("admin:releases_pressrelease_changelist")
+                return self.confirm_publishing(request, missing, fields, back)
         self.save_each(
             request, releases, lambda release: release.publish(by=request.user), "Veröffentlicht."
         )

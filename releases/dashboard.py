@@ -31,6 +31,20 @@ def review_summary(release):
     return [(link, link.state(current)) for link in links]
 
 
+def missing_approvals(release):
+    """The review links of `release` whose co-issuer has not approved its current version:
+    offen (no decision yet), Änderung erbeten, or veraltet (approved an older version), as
+    (link, state) pairs. Revoked links are left out: that co-issuer is no longer asked.
+    Publishing such a release asks for a confirmation first (PressReleaseAdmin)."""
+    from .models import ReviewLink
+
+    return [
+        (link, state)
+        for link, state in review_summary(release)
+        if not link.revoked and state != ReviewLink.State.APPROVED
+    ]
+
+
 def sections(user):
     """The lists of the start page for `user`; none without the right to see releases."""
     if not user.has_perm("releases.view_pressrelease"):
