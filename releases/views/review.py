@@ -1,5 +1,5 @@
 """The review page: a co-issuer reads the draft through a review link (releases/models/review.py)
-and approves it or asks for a change. Never cached, never indexed, no referrer."""
+and approves it or asks for a change. Never cached, never indexed, no referrer to other sites."""
 
 from functools import wraps
 
@@ -40,7 +40,10 @@ def review_view(view):
         else:
             response = view(request, link, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        # The secret address never goes to another site; but not "no-referrer": with it,
+        # browsers send "Origin: null" with the decision form's POST and Django's CSRF check
+        # refuses the co-issuer's answer (as on the subscription confirmation).
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapper
