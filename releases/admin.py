@@ -9,7 +9,7 @@ from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import redirect
@@ -25,7 +25,7 @@ from allianz_site.history import HistoryAdmin, OwnRevisionsAdmin, as_stored, sto
 from allianz_site.labelled_admin import LabelledListEditable, LabelledTabularInline
 from contacts.models import PressContact
 
-from . import versions
+from . import dashboard, versions
 from .copying import copy_release
 from .models import (
     AlertDelivery,
@@ -44,6 +44,7 @@ from .models import (
     ReviewLink,
     Topic,
 )
+from .models.release import UNPUBLISHED_STATES
 from .sanitize import sanitize_html
 
 # Edit history (django-reversion): what one version of each object holds. A release's version
@@ -170,6 +171,28 @@ def review_state(link, current=None):
     return text
 
 
+class TransitionForm(forms.Form):
+    """The comment on a step of the workflow (PressReleaseAdmin.transition_view)."""
+
+    comment = forms.CharField(
+        label="Kommentar",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+    )
+
+    def __init__(self, *args, comment_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["comment"]
+        field.required = comment_required
+        field.error_messages["required"] = "Bitte schreiben Sie dazu, was geändert werden soll."
+        field.help_text = (
+            "Pflicht: Was soll geändert werden? Die Autorin oder der Autor erhält ihn per E-Mail."
+            if comment_required
+            else "Freiwillig, z. B. was die Chefredaktion besonders prüfen soll."
+        )
+
+
 class ReleaseYearFilter(admin.SimpleListFilter):
     title = "Jahr"
     parameter_name = "jahr"
@@ -222,8 +245,20 @@ class ReleaseChangeList(ChangeList):
 class PressReleaseForm(forms.ModelForm):
     """The release form. "Status" and "Veröffentlichen ab" are not copied onto the release like
     the other fields: they name the state wanted, and the model's transition takes the release
-    there (PressRelease.move_to). So publishing again means now unless the form chose a new
-    moment, and a draft cannot be withdrawn."""
+    there (PressRelease.move_to), if the user may (`user`, set by PressReleaseAdmin.get_form).
+    So publishing again means now unless the form chose a new moment, and a draft cannot be
+    withdrawn. The comment goes into the history of state changes (ReleaseEvent)."""
+
+    user = None
+
+    transition_comment = forms.CharField(
+        label="Kommentar zum Statuswechsel",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Steht in der Geschichte der Mitteilung und in der Nachricht an die Autorin "
+        "oder den Autor. Pflicht, wenn Sie Änderungen erbitten.",
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -235,9 +270,12 @@ class PressReleaseForm(forms.ModelForm):
         # An untouched field chooses no moment; an emptied one means "sofort" (its help text).
         at = (moment or timezone.now()) if "publish_at" in self.changed_data else None
         try:
-            release.move_to(status, at=at)
+            release.move_to(
+                status, at=at, by=self.user, comment=cleaned.get("transition_comment", "")
+            )
         except ValidationError as error:
-            self.add_error(None, error)
+            on_fields = all(name in self.fields for name in getattr(error, "error_dict", {}))
+            self.add_error(None, error if on_fields else error.messages)
         return cleaned
 
 
@@ -271,13 +309,39 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
             None,
             {"fields": ["title", "subtitle", "slug", ("place", "release_date"), "lead", "body"]},
         ),
-        ("Veröffentlichung", {"fields": [("status", "publish_at"), "correction_note"]}),
+        (
+            "Veröffentlichung",
+            {"fields": [("status", "publish_at"), "transition_comment", "correction_note"]},
+        ),
         ("Einordnung", {"fields": ["topics"]}),
         ("Projekte, Partner und Pressekontakt", {"fields": ["projects", "partners", "contacts"]}),
     ]
 
     def get_changelist(self, request, **kwargs):
         return ReleaseChangeList
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_publish_permission(request):
+            return fieldsets
+        # The status is read-only for the Redaktion: a comment on changing it has no place. It
+        # submits with „Zur Freigabe einreichen“ (transition_view), with a comment there.
+        return [
+            (
+                name,
+                {**options, "fields": [f for f in options["fields"] if f != "transition_comment"]},
+            )
+            for name, options in fieldsets
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user  # the author: „Meine Entwürfe“, the workflow's mails
+        super().save_model(request, obj, form, change)
 
     def get_search_results(self, request, queryset, search_term):
         """The site's own search (releases/search.py): the same hits as on the website and, on
@@ -303,7 +367,139 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
             self.admin_site.admin_view(self.copy_view),
             name="releases_pressrelease_copy",
         )
-        return [compare, copy, *super().get_urls()]
+        transition = path(
+            "<path:object_id>/status/<slug:step>/",
+            self.admin_site.admin_view(self.transition_view),
+            name="releases_pressrelease_transition",
+        )
+        return [compare, copy, transition, *super().get_urls()]
+
+    # The steps of the approval workflow that have a page of their own, with a comment: the
+    # address's name → (status, button, comment required).
+    STEPS = {
+        "einreichen": (PressRelease.Status.SUBMITTED, "Zur Freigabe einreichen", False),
+        "aenderungen-erbitten": (
+            PressRelease.Status.CHANGES_REQUESTED,
+            "Änderungen erbitten",
+            True,
+        ),
+    }
+
+    def transition_view(self, request, object_id, step):
+        """„Zur Freigabe einreichen“ (Redaktion) and „Änderungen erbitten“ (Chefredaktion): the
+        step with a comment, through the model's transition (PressRelease.move_to), which also
+        says who may take it."""
+        release = self.get_object(request, unquote(object_id))
+        if release is None or step not in self.STEPS:
+            raise Http404("Diese Pressemitteilung gibt es nicht.")
+        if not self.has_change_permission(request, release):
+            raise PermissionDenied
+        status, label, comment_required = self.STEPS[step]
+        form = TransitionForm(request.POST or None, comment_required=comment_required)
+        if request.method == "POST" and form.is_valid():
+            try:
+                with transaction.atomic(), reversion.create_revision():
+                    reversion.set_user(request.user)
+                    reversion.set_comment(f"{label}.")
+                    release.move_to(status, by=request.user, comment=form.cleaned_data["comment"])
+                    release.save()
+            except ValidationError as error:
+                for message in error.messages:
+                    self.message_user(request, message, messages.ERROR)
+            else:
+                self.message_user(request, f"{label}: erledigt.", messages.SUCCESS)
+            return redirect("admin:releases_pressrelease_change", release.pk)
+        if not release.may_move_to(request.user, status):
+            who = (
+                "die Redaktion" if status == PressRelease.Status.SUBMITTED else "die Chefredaktion"
+            )
+            raise PermissionDenied(f"Diesen Schritt geht nur {who}.")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": release,
+            "title": f"{label}: {release}",
+            "label": label,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/releases/pressrelease/transition.html", context)
+
+    def workflow_steps(self, request, release):
+        """The workflow's buttons on a release's change form: (address, label) of each step the
+        user may take now."""
+        steps = []
+        for step, (status, label, _required) in self.STEPS.items():
+            allowed_from = {
+                PressRelease.Status.SUBMITTED: {
+                    PressRelease.Status.DRAFT,
+                    PressRelease.Status.CHANGES_REQUESTED,
+                },
+                PressRelease.Status.CHANGES_REQUESTED: {PressRelease.Status.SUBMITTED},
+            }[status]
+            if release.status in allowed_from and release.may_move_to(request.user, status):
+                url = reverse("admin:releases_pressrelease_transition", args=[release.pk, step])
+                steps.append((url, label))
+        return steps
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Publishing or scheduling a release whose co-issuers have not all approved its current
+        version first shows whose approval is missing (confirm_publishing); the form's data
+        comes back with the confirmation."""
+        if (
+            request.method == "POST"
+            and object_id
+            and request.POST.get("status") == PressRelease.Status.PUBLISHED
+            and not request.POST.get(self.CONFIRMED)
+            and self.has_publish_permission(request)
+        ):
+            release = self.get_object(request, unquote(object_id))
+            if release is not None and release.status != PressRelease.Status.PUBLISHED:
+                missing = [(release, dashboard.missing_approvals(release))]
+                if missing[0][1]:
+                    fields = [
+                        (name, value)
+                        for name, values in request.POST.lists()
+                        if name != "csrfmiddlewaretoken"
+                        for value in values
+                    ]
+                    back = reverse("admin:releases_pressrelease_change", args=[release.pk])
+                    return self.confirm_publishing(
+                        request, missing, fields, back, files_lost=bool(request.FILES)
+                    )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # The name of the confirmation's field (confirm_publishing).
+    CONFIRMED = "_freigaben_bestaetigt"
+
+    def confirm_publishing(self, request, missing, fields, back, files_lost=False):
+        """The page that names the co-issuers whose approval is missing or outdated, per release
+        ((release, [(link, state)…]) pairs), and sends `fields` again once confirmed."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Veröffentlichen ohne alle Freigaben?",
+            "missing": [
+                (release, [(link, review_state(link)) for link, _state in links])
+                for release, links in missing
+            ],
+            "fields": fields,
+            "confirmed": self.CONFIRMED,
+            "back": back,
+            "files_lost": files_lost,
+        }
+        return TemplateResponse(
+            request, "admin/releases/pressrelease/confirm_publish.html", context
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        release = self.get_object(request, unquote(object_id))
+        extra = {}
+        if release is not None:
+            extra = {
+                "workflow_steps": self.workflow_steps(request, release),
+                "release_events": list(release.events.select_related("user")[:10]),
+            }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def copy_view(self, request, object_id):
         """„Als Kopie anlegen“: asks whether to take the images along, then makes the draft
@@ -317,7 +513,9 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
             with reversion.create_revision():
                 reversion.set_user(request.user)
                 reversion.set_comment(f"Als Kopie von „{original}“ angelegt.")
-                copy = copy_release(original, with_images=bool(request.POST.get("bilder")))
+                copy = copy_release(
+                    original, with_images=bool(request.POST.get("bilder")), by=request.user
+                )
                 reversion.add_to_revision(copy)
             self.message_user(
                 request,
@@ -337,7 +535,10 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
     def history_view(self, request, object_id, extra_context=None):
         """Django-reversion's history, with a choice of two versions to compare."""
         release = self.get_object(request, unquote(object_id))
-        extra = {"versions": list(versions.versions_of(release)) if release else []}
+        extra = {
+            "versions": list(versions.versions_of(release)) if release else [],
+            "release_events": list(release.events.select_related("user")) if release else [],
+        }
         return super().history_view(request, object_id, {**extra, **(extra_context or {})})
 
     def compare_view(self, request, object_id):
@@ -380,7 +581,7 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
         if not self.has_publish_permission(request):
             # Redaktion writes drafts and may suggest a time; publishing is Chefredaktion's.
             readonly.append("status")
-            if obj and obj.status != PressRelease.Status.DRAFT:
+            if obj and obj.status not in UNPUBLISHED_STATES:
                 readonly.append("publish_at")
         return readonly
 
@@ -454,7 +655,21 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
     )
     def publish(self, request, queryset):
         releases = list(queryset)
-        self.save_each(request, releases, PressRelease.publish, "Veröffentlicht.")
+        if not request.POST.get(self.CONFIRMED):
+            missing = [
+                (release, dashboard.missing_approvals(release))
+                for release in releases
+                if release.status != PressRelease.Status.PUBLISHED
+            ]
+            missing = [(release, links) for release, links in missing if links]
+            if missing:
+                fields = [("action", "publish"), ("index", request.POST.get("index", "0"))]
+                fields += [(admin.helpers.ACTION_CHECKBOX_NAME, r.pk) for r in releases]
+                back = reverse("admin:releases_pressrelease_changelist")
+                return self.confirm_publishing(request, missing, fields, back)
+        self.save_each(
+            request, releases, lambda release: release.publish(by=request.user), "Veröffentlicht."
+        )
         self.message_user(
             request, f"{len(releases)} Mitteilung(en) veröffentlicht.", messages.SUCCESS
         )
@@ -462,7 +677,9 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
     @admin.action(description="Ausgewählte zurückziehen (wieder Entwurf)", permissions=["publish"])
     def unpublish(self, request, queryset):
         releases = list(queryset)
-        self.save_each(request, releases, PressRelease.unpublish, "Wieder Entwurf.")
+        self.save_each(
+            request, releases, lambda release: release.unpublish(by=request.user), "Wieder Entwurf."
+        )
         self.message_user(
             request, f"{len(releases)} Mitteilung(en) zurückgezogen.", messages.SUCCESS
         )
@@ -475,7 +692,9 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
     def withdraw(self, request, queryset):
         releases = list(queryset.filter(status=PressRelease.Status.PUBLISHED))
         embargoed = sum(release.is_embargoed for release in releases)
-        self.save_each(request, releases, PressRelease.withdraw, "Zurückgezogen.")
+        self.save_each(
+            request, releases, lambda release: release.withdraw(by=request.user), "Zurückgezogen."
+        )
         public = len(releases) - embargoed
         message = f"{len(releases)} Mitteilung(en) zurückgezogen."
         if public:

@@ -8,10 +8,10 @@ from .models import PressRelease, ReleaseImage
 
 
 @transaction.atomic
-def copy_release(original, with_images=False):
+def copy_release(original, with_images=False, by=None):
     """A new draft with the original's texts, topics, projects and contacts, dated today, not
     scheduled. The images (files and their texts) only if asked; attachments never: they are
-    usually this one release's programme or figures."""
+    usually this one release's programme or figures. `by`: who copies it, its author."""
     copy = PressRelease.objects.create(
         title=f"Kopie von: {original.title}"[:255],
         subtitle=original.subtitle,
@@ -19,6 +19,7 @@ def copy_release(original, with_images=False):
         release_date=timezone.localdate(),
         lead=original.lead,
         body=original.body,
+        created_by=by,
     )
     copy.topics.set(original.topics.all())
     copy.projects.set(original.projects.all())

@@ -31,6 +31,20 @@ def review_summary(release):
     return [(link, link.state(current)) for link in links]
 
 
+def missing_approvals(release):
+    """The review links of `release` whose co-issuer has not approved its current version:
+    offen (no decision yet), Änderung erbeten, or veraltet (approved an older version), as
+    (link, state) pairs. Revoked links are left out: that co-issuer is no longer asked.
+    Publishing such a release asks for a confirmation first (PressReleaseAdmin)."""
+    from .models import ReviewLink
+
+    return [
+        (link, state)
+        for link, state in review_summary(release)
+        if not link.revoked and state != ReviewLink.State.APPROVED
+    ]
+
+
 def sections(user):
     """The lists of the start page for `user`; none without the right to see releases."""
     if not user.has_perm("releases.view_pressrelease"):
@@ -38,14 +52,39 @@ def sections(user):
     Status = PressRelease.Status
     columns = ["title", "status", "publish_at", "release_date", "updated_at", "withdrawn_at"]
     releases = PressRelease.objects.only(*columns)
-    drafts = list(releases.filter(status=Status.DRAFT).order_by("-updated_at")[:LIMIT])
+    unfinished = [Status.DRAFT, Status.CHANGES_REQUESTED]
+    mine = list(
+        releases.filter(status__in=unfinished, created_by=user).order_by("-updated_at")[:LIMIT]
+    )
+    submitted = list(
+        releases.filter(status=Status.SUBMITTED)
+        .prefetch_related("review_links__decisions__version__revision")
+        .order_by("updated_at")[:LIMIT]
+    )
+    drafts = list(releases.filter(status__in=unfinished).order_by("-updated_at")[:LIMIT])
     scheduled = list(releases.scheduled().order_by("publish_at")[:LIMIT])
     recent = list(releases.published().order_by("-publish_at")[:LIMIT])
     for release in scheduled:
         release.time_left = release.publish_at - timezone.now()
+    for release in submitted:
+        # the co-issuers' state, as the review links' inline shows it
+        release.review_states = review_summary(release)
     result = [
         Section(
-            "Entwürfe",
+            "Meine Entwürfe",
+            mine,
+            "Sie haben keine offenen Entwürfe.",
+            kind="mine",
+        ),
+        Section(
+            "Zur Freigabe",
+            submitted,
+            "Nichts wartet auf Freigabe.",
+            more_url=f"?status__exact={Status.SUBMITTED}",
+            kind="submitted",
+        ),
+        Section(
+            "Alle Entwürfe",
             drafts,
             "Keine Entwürfe.",
             more_url=f"?status__exact={Status.DRAFT}",

@@ -1,9 +1,11 @@
 """The editorial roles, shipped as groups by data migrations.
 
 - Redaktion: writes and edits releases, topics, projects (with their partners, areas and events),
-  partners, press contacts, images and attachments; cannot publish.
-- Chefredaktion: the same, and may publish, schedule, unpublish, withdraw and delete
-  (`releases.publish_pressrelease`, enforced in PressReleaseAdmin), hand out embargo links, edit
+  partners, press contacts, images and attachments; submits a release for approval (Zur
+  Freigabe, `releases.submit_pressrelease`); cannot publish.
+- Chefredaktion: the same, and may publish, schedule, send back (Änderungen erbeten), unpublish,
+  withdraw and delete (`releases.publish_pressrelease`; PressRelease.TRANSITION_PERMISSIONS
+  names which state needs which, PressReleaseAdmin enforces it), hand out embargo links, edit
   the legal pages and look up journalists' subscriptions.
 
 A model added later gets its permissions with a data migration of its own that calls

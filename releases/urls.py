@@ -107,6 +107,21 @@ urlpatterns = [
     path("presse/freigabe/<str:token>/", review.review_detail, name="review"),
     path("presse/freigabe/<str:token>/bild/<int:pk>/", review.review_image, name="review_image"),
     path(
+        "presse/freigabe/<str:token>/bild/<int:pk>/<int:width>.<slug:kind>",
+        review.review_image_rendition,
+        name="review_image_rendition",
+    ),
+    path(
+        f"presse/freigabe/<str:token>/{review.REVIEW_TEXT_IMAGES}<uuid:key>/<str:name>",
+        review.review_text_image,
+        name="review_text_image",
+    ),
+    path(
+        "presse/freigabe/<str:token>/pressemitteilung.pdf",
+        documents.review_pdf,
+        name="review_pdf",
+    ),
+    path(
         "presse/freigabe/<str:token>/anhang/<int:pk>/",
         review.review_attachment,
         name="review_attachment",

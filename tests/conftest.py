@@ -211,25 +211,16 @@ def make_project(db):
 
 
 @pytest.fixture
-def chief(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        "chefin", password="ein-langes-passwort-1", is_staff=True, first_name="Clara"
-    )
-    user.groups.add(Group.objects.get(name="Chefredaktion"))
-    client.force_login(user)
+def chief(client, people):
+    """The test's client, logged in as the member of the Chefredaktion (people["chefin"])."""
+    client.force_login(people["chefin"][0])
     return client
 
 
 @pytest.fixture
-def editor_client(client, django_user_model):
-    """A second browser: someone of the Redaktion."""
-    user = django_user_model.objects.create_user(
-        "redakteur", password="ein-langes-passwort-1", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Redaktion"))
-    browser = client.__class__()
-    browser.force_login(user)
-    return browser
+def editor_client(people):
+    """A second browser: the member of the Redaktion (people["redakteur"])."""
+    return people["redakteur"][1]
 
 
 @pytest.fixture
@@ -261,3 +252,38 @@ def committed(django_capture_on_commit_callbacks):
     """Changes made inside `with committed():` are committed as far as the cache can tell (the
     test's transaction is never committed, so its on_commit callbacks run here)."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def people(django_user_model):
+    """A member of each role, each with a browser (a client) of their own."""
+    from django.test import Client
+
+    made = {}
+    for username, first_name, group in [
+        ("redakteur", "Redakteur", "Redaktion"),
+        ("chefin", "Clara", "Chefredaktion"),
+    ]:
+        user = django_user_model.objects.create_user(
+            username,
+            password="ein-langes-passwort-1",
+            is_staff=True,
+            email=f"{username}@allianz.example",
+            first_name=first_name,
+        )
+        user.groups.add(Group.objects.get(name=group))
+        browser = Client()
+        browser.force_login(user)
+        made[username] = (user, browser)
+    return made
+
+
+@pytest.fixture
+def authored_draft(make_release, people):
+    """A draft that a member of the Redaktion (people["redakteur"]) wrote."""
+    return make_release(
+        title="Gemeinsam mit der IHK",
+        status=PressRelease.Status.DRAFT,
+        publish_at=None,
+        created_by=people["redakteur"][0],
+    )

@@ -481,3 +481,7 @@ def stored_names(release):
         release.attachments.get().file.name,
         release.editor_images.get().file.name,
     ]
+
+
+def step_url(release, step):
+    return f"{LIST_URL}{release.pk}/status/{step}/"

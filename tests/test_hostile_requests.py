@@ -255,6 +255,13 @@ def real_values(world):
             "pk": review.release.attachments.get().pk,
         },
         "releases:review_press_kit": {"token": review.token},
+        "releases:review_image_rendition": {
+            "token": review.token,
+            "pk": review.release.images.get().pk,
+            **SMALLEST_JPEG,
+        },
+        "releases:review_text_image": {"token": review.token, **text_image(review.release)},
+        "releases:review_pdf": {"token": review.token},
         "releases:subscribe": {},
         "releases:subscribe_sent": {},
         "releases:subscribe_confirm": {
@@ -300,7 +307,9 @@ def world(make_release, make_project, make_partner, make_contact, topic):
         "draft": make_release(status="draft", publish_at=None),
         "embargo_link": EmbargoLink.objects.create(release=embargoed, recipient="Verteiler"),
         "review_link": ReviewLink.objects.create(
-            release=make_release(status="draft", publish_at=None, images=1, attachments=1),
+            release=with_text_image(
+                make_release(status="draft", publish_at=None, images=1, attachments=1)
+            ),
             name="Anna Muster",
             organisation="IHK Braunschweig",
             email="anna@ihk.example",

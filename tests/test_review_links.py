@@ -92,7 +92,9 @@ def test_review_page_is_never_indexed_cached_or_passed_on_as_referrer(client, li
     assert {"no-store", "private", "no-cache", "max-age=0"} <= {
         part.strip() for part in response["Cache-Control"].split(",")
     }
-    assert response["Referrer-Policy"] == "no-referrer"
+    # no referrer to other sites; "no-referrer" would make browsers post the decision with
+    # "Origin: null", which CSRF refuses (tests/browser/test_workflow_journey.py posts it)
+    assert response["Referrer-Policy"] == "same-origin"
     assert "Disallow: /presse/freigabe/" in client.get("/robots.txt").content.decode()
 
 
@@ -290,3 +292,52 @@ def test_review_page_query_count_does_not_grow_with_images(client, make_release,
 
     assert count(1) == count(5)
     assert count(2) <= 25
+
+
+def review_files(html, token):
+    """Every address of an image or download on a review page: links, <img src>, srcset."""
+    token = re.escape(token)
+    prefix = rf"/presse/freigabe/{token}/"
+    found = set(re.findall(rf'(?:href|src)="({prefix}[^"]+)"', html))
+    for srcset in re.findall(r'srcset="([^"]+)"', html):
+        found |= {entry.split()[0] for entry in srcset.split(",")}
+    return found
+
+
+def test_every_image_and_download_of_a_review_page_opens_and_closes_with_the_link(
+    client, link, draft
+):
+    from django.core.files.base import ContentFile
+
+    from releases.models import EditorImage
+
+    from .helpers import png_bytes
+
+    in_text = EditorImage()
+    in_text.file.save("skizze.png", ContentFile(png_bytes()))
+    draft.body += f'<img src="{in_text.get_absolute_url()}" alt="Skizze">'
+    draft.save()
+    html = open_page(client, link).content.decode()
+    files = review_files(html, link.token)
+    # each on the review link's address, nothing from the public addresses or /media/
+    assert all(url.startswith(f"/presse/freigabe/{link.token}/") for url in files)
+    assert "/presse/textbilder/" not in html and "/media/" not in html.split("<main")[1]
+    renditions = [url for url in files if re.search(r"/bild/\d+/\d+\.\w+$", url)]
+    assert len(renditions) >= 2 * 2  # two images, each in WebP and JPEG at least
+    assert any("/textbilder/" in url for url in files)
+    assert any(url.endswith("/pressemitteilung.pdf") for url in files)
+    assert any(url.endswith("/pressepaket.zip") for url in files)
+    assert len([url for url in files if "/anhang/" in url]) == 1
+    for url in files:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"]
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+    pdf = client.get(next(url for url in files if url.endswith(".pdf")))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+
+    link.revoked = True
+    link.save()
+    for url in files:
+        assert_invalid(client.get(url))

@@ -79,3 +79,49 @@ def test_staff_without_releases_see_no_release_lists(client, django_user_model, 
     client.force_login(user)
     html = client.get("/admin/").content.decode()
     assert "Neue Pressemitteilung" not in html and 'id="start-drafts"' not in html
+
+
+def test_my_drafts_are_those_i_created_and_those_sent_back_to_me(as_role, make_release):
+    client = as_role("Redaktion")
+    me = client.session["_auth_user_id"]
+    other = make_release(title="Entwurf von jemand anderem", status=DRAFT, publish_at=None)
+    mine = make_release(title="Mein Entwurf", status=DRAFT, publish_at=None, created_by_id=me)
+    sent_back = make_release(
+        title="Zurückgegeben",
+        status=PressRelease.Status.CHANGES_REQUESTED,
+        publish_at=None,
+        created_by_id=me,
+    )
+    html = client.get("/admin/").content.decode()
+    my_drafts = section(html, "mine")
+    assert "Meine Entwürfe" in my_drafts
+    assert mine.title in my_drafts and sent_back.title in my_drafts
+    assert "Änderungen erbeten" in my_drafts
+    assert other.title not in my_drafts and other.title in section(html, "drafts")
+
+
+def test_submitted_releases_show_the_co_issuers_state(as_role, make_release):
+    from releases.models import ReviewDecision, ReviewLink
+
+    submitted = make_release(
+        title="Wartet auf Freigabe", status=PressRelease.Status.SUBMITTED, publish_at=None
+    )
+    open_link = ReviewLink.objects.create(
+        release=submitted, name="Anna Muster", organisation="IHK", email="a@ihk.example"
+    )
+    ReviewDecision.objects.create(
+        link=ReviewLink.objects.create(
+            release=submitted, name="Ben Beispiel", organisation="HWK", email="b@hwk.example"
+        ),
+        decision=ReviewDecision.Decision.CHANGES,
+        comment="Bitte Logo tauschen",
+    )
+    assert open_link.state() == ReviewLink.State.OPEN
+    make_release(title="Ohne Mitherausgeber", status=PressRelease.Status.SUBMITTED, publish_at=None)
+    html = as_role("Chefredaktion").get("/admin/").content.decode()
+    waiting = section(html, "submitted")
+    assert "Wartet auf Freigabe" in waiting
+    assert "Anna Muster (IHK): <strong>offen</strong>" in waiting
+    assert "Ben Beispiel (HWK): <strong>Änderung erbeten</strong>" in waiting
+    assert "Ohne Mitherausgeber" in waiting and "Keine Review-Links" in waiting
+    assert "Wartet auf Freigabe" not in section(html, "drafts")

@@ -14,6 +14,7 @@ from .base import (
 )
 from .documents import ManagementPortrait, Organisation, OrganisationQuerySet
 from .embargo import EmbargoLink, EmbargoLinkQuerySet, default_link_expiry
+from .events import ReleaseEvent
 from .mailing import Mailing, MailingDelivery
 from .media import (
     EditorImage,
@@ -73,6 +74,7 @@ __all__ = [
     "ProjectStatus",
     "ReleaseAttachment",
     "ReleaseDocument",
+    "ReleaseEvent",
     "ReleaseImage",
     "ReleaseImageQuerySet",
     "ReleaseStatus",

@@ -141,11 +141,14 @@ class ReleaseImage(models.Model):
         """The download of the original file."""
         return reverse("releases:image", kwargs={**self.release.url_kwargs(), "pk": self.pk})
 
-    def file_url(self, embargo_token=None):
+    def file_url(self, embargo_token=None, review_token=None):
         """The original's address as a page links it: under the release's public address, or
-        under the embargo link's. Its renditions are addressed below it (`…/960.webp`)."""
+        under the embargo or review link's. Its renditions are addressed below it
+        (`…/960.webp`)."""
         if embargo_token:
             return reverse("releases:embargo_image", kwargs={"token": embargo_token, "pk": self.pk})
+        if review_token:
+            return reverse("releases:review_image", kwargs={"token": review_token, "pk": self.pk})
         return self.get_absolute_url()
 
     def rendition_name(self, width, kind):
@@ -155,11 +158,11 @@ class ReleaseImage(models.Model):
                 return name
         return None
 
-    def picture(self, embargo_token=None):
+    def picture(self, embargo_token=None, review_token=None):
         """What <picture> needs: one <source> per modern format ({"type": "image/avif", "srcset":
         "… 480w, …"}) and the <img> every browser can show: JPEG renditions, or the original if
         there are none. The addresses are the release's (file_url), never the storage's."""
-        base = self.file_url(embargo_token)
+        base = self.file_url(embargo_token, review_token)
         files = self.renditions.get("files", {})
 
         def srcset(kind, entries):

@@ -3,6 +3,7 @@ import re
 import uuid
 from collections import Counter
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -166,13 +167,27 @@ def moment_label(moment):
 
 
 class ReleaseStatus(models.TextChoices):
-    """The states of a release. Each has its transition on PressRelease (publish, unpublish,
-    withdraw, listed in PressRelease.TRANSITIONS); a new state is a new line here, a new
-    method there and its entry in TRANSITIONS."""
+    """The states of a release. Each has its transition on PressRelease (unpublish, submit,
+    request_changes, publish, withdraw, listed in PressRelease.TRANSITIONS); a new state is a
+    new line here, a new method there and its entries in TRANSITIONS and TRANSITION_PERMISSIONS.
+
+    Entwurf → Zur Freigabe (Redaktion) → veröffentlicht or geplant (Chefredaktion; geplant is
+    "veröffentlicht" with a moment ahead, the Sperrfrist), or back to the author as Änderungen
+    erbeten (Chefredaktion, with a comment); zurückgezogen once it was published."""
 
     DRAFT = "draft", "Entwurf"
+    SUBMITTED = "submitted", "Zur Freigabe"
+    CHANGES_REQUESTED = "changes", "Änderungen erbeten"
     PUBLISHED = "published", "Veröffentlicht"
     WITHDRAWN = "withdrawn", "Zurückgezogen"
+
+
+# The states in which a release is not public and its moment only a suggestion.
+UNPUBLISHED_STATES = [
+    ReleaseStatus.DRAFT,
+    ReleaseStatus.SUBMITTED,
+    ReleaseStatus.CHANGES_REQUESTED,
+]
 
 
 class PressRelease(models.Model):
@@ -260,6 +275,17 @@ class PressRelease(models.Model):
         "von „Aktualisiert am …“. Andere Änderungen verschieben es nicht.",
     )
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="created_releases",
+        verbose_name="Angelegt von",
+        help_text="Wer die Mitteilung im Admin angelegt hat: die Autorin oder der Autor, der "
+        "die Nachrichten zur Freigabe erhält.",
+    )
     updated_at = models.DateTimeField("Geändert am", auto_now=True)
     content_version = models.CharField(
         "Inhaltsstand",
@@ -289,7 +315,8 @@ class PressRelease(models.Model):
         # 0004 creates it there, so it is not declared here.
         # The role "Chefredaktion" has it (releases/roles.py); the admin enforces it.
         permissions = [
-            ("publish_pressrelease", "Darf veröffentlichen, Sperrfristen setzen und zurückziehen")
+            ("publish_pressrelease", "Darf veröffentlichen, Sperrfristen setzen und zurückziehen"),
+            ("submit_pressrelease", "Darf Mitteilungen zur Freigabe einreichen"),
         ]
         indexes = [
             # Visibility, and with release_date and id the archive navigation (month_counts)
@@ -314,7 +341,8 @@ class PressRelease(models.Model):
                 name="release_status_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(status=ReleaseStatus.DRAFT) | models.Q(publish_at__isnull=False),
+                condition=models.Q(status__in=UNPUBLISHED_STATES)
+                | models.Q(publish_at__isnull=False),
                 name="release_published_has_publish_at",
             ),
             models.CheckConstraint(
@@ -337,6 +365,7 @@ class PressRelease(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "corrected_at"}
         super().save(*args, **kwargs)
+        self.record_transitions()
         update_fields = kwargs.get("update_fields")
         if update_fields is None or SEARCHABLE_FIELDS.intersection(update_fields):
             PressRelease.objects.using(self._state.db).filter(pk=self.pk).update_search_vector()
@@ -364,15 +393,18 @@ class PressRelease(models.Model):
         return self.status == self.Status.PUBLISHED and not self.is_public
 
     # The state. Only these methods change status, publish_at and withdrawn_at (the admin's list
-    # actions and form, the importer and load_demo call them). They do not save, like
-    # set_password: the caller saves, together with whatever else it changed.
+    # actions, form and transition pages, the importer and load_demo call them). They do not
+    # save, like set_password: the caller saves, together with whatever else it changed. Each
+    # change of the publishing state is noted (`by`: who, `comment`: why) and written to the
+    # release's history as a ReleaseEvent when the release is saved (record_transitions).
 
-    def publish(self, at=None):
+    def publish(self, at=None, by=None, comment=""):
         """Public from `at` on; a moment ahead is an embargo (Sperrfrist). Without `at`, a
         release that is public or under embargo keeps its moment, and so does a draft whose
         suggested moment is still ahead. Any other release is public now: one that was public
         before, unpublished or withdrawn since, goes out again as new (feed, alerts), not with
         last week's date."""
+        before = self.publishing_state()
         now = timezone.now()
         if at is None:
             upcoming = self.publish_at is not None and self.publish_at > now
@@ -380,17 +412,50 @@ class PressRelease(models.Model):
         self.status = self.Status.PUBLISHED
         self.publish_at = at
         self.withdrawn_at = None
+        self.note_transition(before, by, comment)
 
-    def unpublish(self, at=None):
+    def unpublish(self, at=None, by=None, comment=""):
         """Back to draft: public nowhere. `at` suggests a moment for publishing it (Redaktion
         suggests, Chefredaktion publishes); without it the moment it had stays as the
         suggestion. A suggested moment that is not ahead is none: publishing means now then."""
+        self.move_unpublished(self.Status.DRAFT, at, by, comment)
+
+    def submit(self, at=None, by=None, comment=""):
+        """Zur Freigabe: the author says the release is ready for Chefredaktion. From a draft or
+        from Änderungen erbeten; `at` suggests a moment, as for a draft."""
+        if self.status not in (self.Status.DRAFT, self.Status.CHANGES_REQUESTED):
+            raise ValidationError(
+                {
+                    "status": "Zur Freigabe einreichen lässt sich nur ein Entwurf oder eine "
+                    "Mitteilung, zu der Änderungen erbeten wurden."
+                }
+            )
+        self.move_unpublished(self.Status.SUBMITTED, at, by, comment)
+
+    def request_changes(self, at=None, by=None, comment=""):
+        """Änderungen erbeten: back to the author, with a comment saying what to change. Only a
+        release that was submitted (Zur Freigabe)."""
+        if self.status != self.Status.SUBMITTED:
+            raise ValidationError(
+                {"status": "Änderungen erbitten lässt sich nur für eine eingereichte Mitteilung."}
+            )
+        if not (comment or "").strip():
+            raise ValidationError(
+                {"status": "Bitte schreiben Sie dazu, welche Änderungen Sie erbitten."}
+            )
+        self.move_unpublished(self.Status.CHANGES_REQUESTED, at, by, comment)
+
+    def move_unpublished(self, status, at, by, comment):
+        """To one of the states that are public nowhere (UNPUBLISHED_STATES), keeping or taking
+        `at` as the suggested moment."""
+        before = self.publishing_state()
         at = at or self.publish_at
-        self.status = self.Status.DRAFT
+        self.status = status
         self.publish_at = at if at and at > timezone.now() else None
         self.withdrawn_at = None
+        self.note_transition(before, by, comment)
 
-    def withdraw(self, at=None):
+    def withdraw(self, at=None, by=None, comment=""):
         """Withdrawn from now on. If it had been public, its address says so (410 Gone, see
         PressReleaseQuerySet.withdrawn); under embargo it never appears. Only a published
         release can be withdrawn; a withdrawn one stays as it is."""
@@ -404,21 +469,83 @@ class PressRelease(models.Model):
             raise ValidationError(
                 {"status": "Nur eine veröffentlichte Mitteilung kann zurückgezogen werden."}
             )
+        before = self.publishing_state()
         self.status = self.Status.WITHDRAWN
         self.withdrawn_at = timezone.now()
+        self.note_transition(before, by, comment)
 
     # Status → the transition that leads there; move_to looks it up.
     TRANSITIONS = {
         ReleaseStatus.DRAFT: "unpublish",
+        ReleaseStatus.SUBMITTED: "submit",
+        ReleaseStatus.CHANGES_REQUESTED: "request_changes",
         ReleaseStatus.PUBLISHED: "publish",
         ReleaseStatus.WITHDRAWN: "withdraw",
     }
+    # Status → the permission it takes to lead a release there (releases/roles.py gives them:
+    # Redaktion submits, Chefredaktion does everything).
+    TRANSITION_PERMISSIONS = {
+        ReleaseStatus.DRAFT: "releases.publish_pressrelease",
+        ReleaseStatus.SUBMITTED: "releases.submit_pressrelease",
+        ReleaseStatus.CHANGES_REQUESTED: "releases.publish_pressrelease",
+        ReleaseStatus.PUBLISHED: "releases.publish_pressrelease",
+        ReleaseStatus.WITHDRAWN: "releases.publish_pressrelease",
+    }
 
-    def move_to(self, status, at=None):
+    def may_move_to(self, user, status):
+        """Whether `user` may take the release to `status`. Staying in a state that is public
+        nowhere (a draft kept as a draft, with a new suggested moment) changes no state."""
+        if status == self.status and status in UNPUBLISHED_STATES:
+            return True
+        return user.has_perm(self.TRANSITION_PERMISSIONS[status])
+
+    def move_to(self, status, at=None, by=None, comment=""):
         """Takes the release to `status` by that state's transition (the admin's form, whose
-        status field names the state wanted); `at` as the transitions take it. A ValidationError
-        says why not."""
-        getattr(self, self.TRANSITIONS[status])(at=at)
+        status field names the state wanted); `at` as the transitions take it. With `by`, a
+        change of the publishing state only if that user may (TRANSITION_PERMISSIONS): saving
+        a published release unchanged is editing, not publishing. A ValidationError says why
+        not, and leaves the release as it was."""
+        if status == self.status and status in UNPUBLISHED_STATES:
+            # the same state, perhaps with another suggested moment: no transition
+            self.move_unpublished(status, at, by, comment)
+            return
+        before = (self.status, self.publish_at, self.withdrawn_at)
+        pending = list(self.__dict__.get("_transitions", []))
+        getattr(self, self.TRANSITIONS[status])(at=at, by=by, comment=comment)
+        changed = self.__dict__.get("_transitions", []) != pending
+        if by is not None and changed and not by.has_perm(self.TRANSITION_PERMISSIONS[status]):
+            self.status, self.publish_at, self.withdrawn_at = before
+            self.__dict__["_transitions"] = pending
+            who = "die Redaktion" if status == ReleaseStatus.SUBMITTED else "die Chefredaktion"
+            label = ReleaseStatus(status).label
+            raise ValidationError({"status": f"Den Status „{label}“ setzt nur {who}."})
+
+    def note_transition(self, before, by, comment):
+        """Notes a change of the publishing state for record_transitions (none if nothing
+        changed: a draft given another suggested moment, a release published again as it was)."""
+        if self.publishing_state() == before:
+            return
+        pending = self.__dict__.setdefault("_transitions", [])
+        pending.append(
+            {
+                "from_status": before[0],
+                "to_status": self.status,
+                "publish_at": self.publish_at if self.status == self.Status.PUBLISHED else None,
+                "user": by,
+                "comment": (comment or "").strip(),
+            }
+        )
+
+    def record_transitions(self):
+        """Writes the noted transitions to the history (ReleaseEvent) and sends their mails
+        (releases/notifications.py). save() calls it."""
+        from .. import notifications
+        from .events import ReleaseEvent
+
+        pending = self.__dict__.pop("_transitions", [])
+        for values in pending:
+            event = ReleaseEvent.objects.using(self._state.db).create(release=self, **values)
+            notifications.transition_made(event)
 
     @property
     def state_label(self):

@@ -25,11 +25,12 @@ def absolute_url(context, path):
     return context["request"].build_absolute_uri(path)
 
 
-@register.simple_tag
-def picture(image, embargo_token=None):
+@register.simple_tag(takes_context=True)
+def picture(context, image, embargo_token=None):
     """ReleaseImage.picture: the page's <picture> with addresses under the release's address, or
-    under the embargo link's (`embargo_token`)."""
-    return image.picture(embargo_token)
+    under the embargo link's (`embargo_token`), or on a review page under the review link's
+    (the page's `review_token`)."""
+    return image.picture(embargo_token, context.get("review_token"))
 
 
 @register.simple_tag(takes_context=True)

@@ -8,6 +8,7 @@ from ..documents import PdfUnavailable, pdf_filename, stored_pdf
 from ..storage import send_file
 from .downloads import pdf_relations, releases_visible_to
 from .embargo import embargo_view
+from .review import review_view
 
 
 def pdf_response(request, release):
@@ -33,5 +34,13 @@ def embargo_pdf(request, link):
     release = link.release
     if release.is_public:  # the embargo is over: the public PDF is the one to share
         return redirect(release.get_pdf_url())
+    prefetch_related_objects([release], *pdf_relations())
+    return pdf_response(request, release)
+
+
+@review_view
+def review_pdf(request, link):
+    """The draft's PDF for the co-issuer (review_view sends a published release's link on)."""
+    release = link.release
     prefetch_related_objects([release], *pdf_relations())
     return pdf_response(request, release)

@@ -1,5 +1,5 @@
 """The review page: a co-issuer reads the draft through a review link (releases/models/review.py)
-and approves it or asks for a change. Never cached, never indexed, no referrer."""
+and approves it or asks for a change. Never cached, never indexed, no referrer to other sites."""
 
 from functools import wraps
 
@@ -10,8 +10,18 @@ from django.views.decorators.cache import never_cache
 from .. import versions
 from ..forms import ReviewDecisionForm
 from ..models import ReviewDecision, ReviewLink
-from .downloads import attachment_response, image_response, press_kit_relations, press_kit_response
+from ..storage import TEXT_IMAGE_URL_PREFIX
+from .downloads import (
+    attachment_response,
+    image_response,
+    press_kit_relations,
+    press_kit_response,
+    rendition_response,
+    text_image_response,
+)
 from .release import release_page_relations
+
+REVIEW_TEXT_IMAGES = "textbilder/"  # below the review link's address, as in releases/urls.py
 
 
 def review_view(view):
@@ -30,7 +40,10 @@ def review_view(view):
         else:
             response = view(request, link, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        # The secret address never goes to another site; but not "no-referrer": with it,
+        # browsers send "Origin: null" with the decision form's POST and Django's CSRF check
+        # refuses the co-issuer's answer (as on the subscription confirmation).
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapper
@@ -67,6 +80,9 @@ def review_detail(request, link):
             return redirect(link)
     prefetch_related_objects([release], *release_page_relations())
     prefetch_related_objects([link], "decisions__version__revision")
+    # The images in the text are opened through this link too, as on the embargo page.
+    review_prefix = f"{link.get_absolute_url()}{REVIEW_TEXT_IMAGES}"
+    release.body = release.body.replace(f'src="{TEXT_IMAGE_URL_PREFIX}', f'src="{review_prefix}')
     decision = link.latest_decision()
     since = None
     if decision is not None and decision.version is not None and decision.version != seen:
@@ -87,6 +103,16 @@ def review_detail(request, link):
 @review_view
 def review_image(request, link, pk):
     return image_response(get_object_or_404(link.release.images, pk=pk))
+
+
+@review_view
+def review_image_rendition(request, link, pk, width, kind):
+    return rendition_response(get_object_or_404(link.release.images.usable(), pk=pk), width, kind)
+
+
+@review_view
+def review_text_image(request, link, key, name):
+    return text_image_response(get_object_or_404(link.release.editor_images, key=key), name)
 
 
 @review_view

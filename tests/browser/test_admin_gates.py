@@ -222,8 +222,53 @@ def mailing_deliveries(page):
     page.goto(f"/admin/releases/mailingdelivery/?mailing__id__exact={mailing.pk}")
 
 
+def submitted_with_an_open_review():
+    """The demo draft submitted (with a comment in its history), one co-issuer not answered yet."""
+    draft = PressRelease.objects.filter(status=PressRelease.Status.DRAFT).first()
+    ReviewLink.objects.create(
+        release=draft, name="Otto Offen", organisation="HWK Braunschweig", email="o@hwk.example"
+    )
+    draft.submit(comment="Bitte bis Freitag prüfen.")
+    draft.save()
+    return draft
+
+
+def submit_for_approval_form(page):
+    draft = PressRelease.objects.filter(status=PressRelease.Status.DRAFT).first()
+    page.goto(f"/admin/releases/pressrelease/{draft.pk}/status/einreichen/")
+
+
+def request_changes_form(page):
+    page.goto(
+        f"/admin/releases/pressrelease/{submitted_with_an_open_review().pk}/status/"
+        "aenderungen-erbitten/"
+    )
+
+
+def start_page_with_a_submitted_release(page):
+    submitted_with_an_open_review()
+    page.goto("/admin/")
+
+
+def history_with_state_changes(page):
+    page.goto(f"/admin/releases/pressrelease/{submitted_with_an_open_review().pk}/history/")
+
+
+def publish_confirmation(page):
+    """Publishing a submitted release whose co-issuer has not answered: the question first."""
+    page.goto(f"/admin/releases/pressrelease/{submitted_with_an_open_review().pk}/change/")
+    page.get_by_label("Status:", exact=True).select_option(label="Veröffentlicht")
+    page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
+    page.get_by_role("button", name="Trotzdem veröffentlichen").wait_for()
+
+
 # Each opens its page (and fills in what the page's check needs) with the database at hand.
 COMPUTED_PAGES = [
+    submit_for_approval_form,
+    request_changes_form,
+    start_page_with_a_submitted_release,
+    history_with_state_changes,
+    publish_confirmation,
     release_change_form,
     embargoed_release_change_form,
     release_change_form_with_review_links,
