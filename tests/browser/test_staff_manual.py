@@ -7,6 +7,7 @@ Chefredaktion, not a superuser: the pictures show the menus and buttons the pres
 """
 
 import os
+import re
 from importlib import import_module
 from pathlib import Path
 
@@ -119,15 +120,16 @@ def test_a_correction_is_shown_on_the_page_and_kept_in_the_history(chief, open_b
     )
     expect(reader.get_by_role("heading", level=1)).to_have_text(f"{release.title} – mit Bilanz")
 
-    chief.get_by_role("link", name="Geschichte").click()
+    chief.get_by_role("link", name="Geschichte", exact=True).click()
     history = chief.locator("#change-history tbody tr")
     expect(history).to_have_count(2)
-    expect(history.nth(0)).to_contain_text("clara (Clara Beispiel)")  # oldest first
-    expect(history.nth(0)).to_contain_text("Korrekturhinweis geändert.")
-    expect(history.nth(1)).to_contain_text("Titel geändert.")
+    expect(history.nth(1)).to_contain_text("clara (Clara Beispiel)")  # newest first
+    expect(history.nth(1)).to_contain_text("Korrekturhinweis geändert.")
+    expect(history.nth(0)).to_contain_text("Titel geändert.")
     screenshot(chief, "geschichte")
 
-    history.nth(0).get_by_role("link").click()  # the earlier version, before the title changed
+    # the earlier version, before the title changed
+    history.nth(1).get_by_role("link", name=re.compile(r"\d")).click()
     expect(chief.get_by_label("Titel:", exact=True)).to_have_value(release.title)
     chief.locator(".ck-editor__editable").wait_for()
     screenshot(chief, "fassung")
