@@ -9,8 +9,8 @@
   the legal pages and look up journalists' subscriptions.
 
 A model added later gets its permissions with a data migration of its own that calls
-`grant_permissions` (docs/security.md shows one); migration 0009_roles holds what was granted
-then and stays as it is.
+`grant_permissions` (docs/security.md shows one); migration 0004_roles holds what was granted
+when the history was squashed and stays as it is.
 """
 
 from django.contrib.auth.management import create_permissions

@@ -4,15 +4,13 @@ every feed listing the release answer 500. Multi-line fields keep their line bre
 line a line break becomes a space (allianz_site/text.py)."""
 
 import datetime
-import importlib
-from types import SimpleNamespace
 
 import feedparser
 import pytest
 import time_machine
 from django.apps import apps
 from django.core.management import call_command
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 from django_ckeditor_5.fields import CKEditor5Field
 
@@ -152,33 +150,6 @@ WRITTEN_BY_THE_SITE = {
     "contacts.SubscriptionRequest.token_digest",
     "contacts.RateLimitCounter.key",
 }
-
-
-def test_text_stored_before_is_cleaned_by_the_migrations(client, make_release, make_contact):
-    release = make_release(title="Vorher gespeichert")
-    contact = make_contact()
-    with connection.cursor() as cursor:  # as the admin and the importer stored it until now
-        cursor.execute(
-            "UPDATE releases_pressrelease SET title = %s, lead = %s WHERE id = %s",
-            [f"Vorher{PASTED} gespeichert", f"Erste{PASTED} Zeile\nzweite Zeile", release.pk],
-        )
-        cursor.execute(
-            "UPDATE contacts_presscontact SET position = %s WHERE id = %s",
-            [f"Presse{PASTED}sprecherin", contact.pk],
-        )
-    client.raise_request_exception = False
-    assert client.get("/presse/feed/").status_code == 500  # what the review saw
-    for name in [
-        "releases.migrations.0016_remove_control_characters",
-        "contacts.migrations.0006_remove_control_characters",
-    ]:
-        migration = importlib.import_module(name)
-        migration.remove_control_characters(apps, SimpleNamespace(connection=connection))
-    release.refresh_from_db()
-    contact.refresh_from_db()
-    assert (release.title, release.lead) == ("Vorher gespeichert", "Erste Zeile\nzweite Zeile")
-    assert contact.position == "Pressesprecherin"
-    assert feed_titles(client) == ["Vorher gespeichert"]
 
 
 def text_fields():

@@ -1,20 +1,15 @@
 """Media for journalists: responsive images with credits, original downloads, the press kit."""
 
 import datetime
-import importlib
 import io
 import re
 import zipfile
-from types import SimpleNamespace
 
 import pypdf
 import pytest
 import time_machine
-from django.apps import apps as django_apps
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
@@ -506,25 +501,3 @@ def test_press_kit_built_under_embargo_is_built_again_when_the_embargo_ends(
 
 def pdf_text_of(data):
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
-
-
-def test_release_files_of_the_old_layout_move_out_of_public_media(make_release):
-    """Migration 0016: images, renditions and attachments leave the storage nginx serves."""
-    release = make_release(images=1, attachments=1)
-    image, attachment = release.images.get(), release.attachments.get()
-    names = [image.image.name, attachment.file.name] + [
-        name for entries in image.renditions["files"].values() for _w, _h, name in entries
-    ]
-    public, protected = storages["default"], storages["protected"]
-    for name in names:  # as they lay before
-        with protected.open(name) as file:
-            public.save(name, file)
-        protected.delete(name)
-
-    migration = importlib.import_module(
-        "releases.migrations.0016_release_files_in_protected_storage"
-    )
-    migration.move_to_protected_storage(django_apps, SimpleNamespace(connection=connection))
-    assert [(public.exists(name), protected.exists(name)) for name in names] == [
-        (False, True)
-    ] * len(names)

@@ -2,20 +2,14 @@
 releases; and how a release gets the default contact when saved without one."""
 
 import datetime
-import importlib
-from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
-from django.db import connection
 from django.utils import timezone
 
 from contacts.models import PressContact
 from releases.models import PressRelease, Project
 
 from .helpers import ADD_URL, page, release_form
-
-store_default_contact = importlib.import_module("releases.migrations.0014_store_default_contact")
 
 
 def test_release_page_shows_the_project_box_with_a_link(client, make_release, make_project):
@@ -117,21 +111,6 @@ def test_release_whose_contacts_have_left_refers_to_the_press_office(
     box = contact_box(client, release)
     assert "Ehemalige" not in box and "Standard" not in box
     assert '<a href="/pressekontakt/">Pressestelle</a>' in box
-
-
-def test_migration_stores_the_default_contact_that_pages_showed_until_now(
-    make_release, make_contact
-):
-    default = make_contact(first_name="Standard", order=1)
-    chosen = make_contact(first_name="Gewählte", order=2)
-    former = make_contact(first_name="Ehemalige", order=3, is_active=False)
-    without, with_former, with_chosen = make_release(), make_release(), make_release()
-    with_former.contacts.add(former)
-    with_chosen.contacts.add(chosen, former)
-    store_default_contact.store_default_contact(apps, SimpleNamespace(connection=connection))
-    assert list(without.contacts.all()) == [default]
-    assert list(with_former.contacts.all()) == [default, former]
-    assert list(with_chosen.contacts.all()) == [chosen, former]
 
 
 def test_related_releases_share_a_project_or_topic_and_are_public(

@@ -1,7 +1,6 @@
 """Hostile uploads get a clear form error; accepted images lose their personal metadata."""
 
 import datetime
-import importlib
 import io
 import re
 import struct
@@ -13,10 +12,9 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 from PIL import Image
 
@@ -407,24 +405,3 @@ def test_editor_images_no_text_shows_are_deleted_after_a_day(
         )
         assert not storage.exists(names[removed]) and not storage.exists(names[shared])
         assert storage.exists(names[kept])
-
-
-def test_editor_images_of_old_uploads_leave_public_media(client, make_release, make_project):
-    """Before, editor images lay at /media/editor/<their name>; migration 0017 moves them."""
-    public_media = storages["default"]
-    public_media.save("editor/IMG_4711.jpg", ContentFile(photo_with_personal_exif()))
-    public_media.save("editor/nie-benutzt.png", ContentFile(png_bytes()))
-    release = make_release(body='<p>Bild:</p><img src="/media/editor/IMG_4711.jpg" alt="Halle">')
-    project = make_project(description='<img src="/media/editor/IMG_4711.jpg" alt="Halle">')
-
-    migration = importlib.import_module("releases.migrations.0017_editor_images")
-    migration.adopt_editor_images(apps, SimpleNamespace(connection=connection))
-
-    release.refresh_from_db()
-    project.refresh_from_db()
-    image = EditorImage.objects.get()
-    assert f'<img src="{image.get_absolute_url()}" alt="Halle">' in release.body
-    assert f'<img src="{image.get_absolute_url()}" alt="Halle">' in project.description
-    assert list(image.releases.all()) == [release] and list(image.projects.all()) == [project]
-    assert public_media.listdir("editor") == ([], [])
-    assert client.get(image.get_absolute_url()).status_code == 200

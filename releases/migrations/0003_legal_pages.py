@@ -88,7 +88,7 @@ def create_legal_pages(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("releases", "0002_projects_partners_contacts"),
+        ("releases", "0002_search"),
         ("flatpages", "0001_initial"),
         ("sites", "0002_alter_domain_unique"),
     ]
