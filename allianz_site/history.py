@@ -184,7 +184,7 @@ class OwnRevisionsAdmin(VersionAdmin):
 class HistoryAdmin(OwnRevisionsAdmin):
     """An OwnRevisionsAdmin whose deletions keep what they take along, for "recover" to bring
     back. The many-to-many tables of links must be registered with reversion
-    (releases/admin.py)."""
+    (releases/admin/history.py)."""
 
     def delete_model(self, request, obj):
         self.save_before_deleting(request, [obj])

@@ -1,7 +1,7 @@
 """A release's versions (django-reversion): what one holds, and what changed between two.
 
 The edit history stores a version of a release at every save in the admin, with its images and
-attachments (releases/admin.py registers them). `content()` reads from a version what a reader
+attachments (releases/admin/history.py registers them). `content()` reads from a version what a reader
 sees of the release; `live_content()` reads the same from the database. Two contents compare
 equal when a reader would see no difference: that decides whether a co-issuer's approval still
 holds (releases/models/review.py). `changes()` lists the differences for the compare page and
