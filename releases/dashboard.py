@@ -3,10 +3,11 @@ press office works from, each list short and newest or most urgent first."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from . import versions
-from .models import PressRelease
+from .models import Mailing, MailingDelivery, PressRelease
 
 LIMIT = 8  # rows per list; the full lists are one click away
 
@@ -105,3 +106,25 @@ def sections(user):
         ),
     ]
     return result
+
+
+def recent_mailings(user, limit=5):
+    """The latest mailings to the press list, with how many mails went out, wait or failed, in
+    one query; none for those who may not see mailings."""
+    if not user.has_perm("releases.view_mailing"):
+        return []
+    State = MailingDelivery.State
+
+    def deliveries(state):
+        return Count("deliveries", filter=Q(deliveries__state=state))
+
+    return list(
+        Mailing.objects.select_related("release")
+        .only("status", "created_at", "release__title")
+        .annotate(
+            sent=deliveries(State.SENT),
+            waiting=deliveries(State.PENDING),
+            failed=deliveries(State.FAILED),
+        )
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from releases.models import PressRelease
+from releases.models import Mailing, MailingDelivery, PressRelease
 
 DRAFT = PressRelease.Status.DRAFT
 
@@ -125,3 +125,32 @@ def test_submitted_releases_show_the_co_issuers_state(as_role, make_release):
     assert "Ben Beispiel (HWK): <strong>Änderung erbeten</strong>" in waiting
     assert "Ohne Mitherausgeber" in waiting and "Keine Review-Links" in waiting
     assert "Wartet auf Freigabe" not in section(html, "drafts")
+
+
+def test_chefredaktion_sees_the_latest_mailings_with_their_counts(as_role, office):
+    mailing = Mailing.objects.create(release=office["scheduled"])
+    State = MailingDelivery.State
+    for number, state in enumerate([State.SENT, State.SENT, State.PENDING, State.FAILED]):
+        MailingDelivery.objects.create(
+            mailing=mailing, email=f"r{number}@zeitung.example", state=state
+        )
+    html = as_role("Chefredaktion").get("/admin/").content.decode()
+    mailings = section(html, "mailings")
+    assert f'href="/admin/releases/mailing/{mailing.pk}/change/">Unter Sperrfrist</a>' in mailings
+    assert "2 versendet, 1 wartend, 1 fehlgeschlagen" in mailings
+
+
+def test_the_latest_mailings_cost_one_query_however_many_there_are(as_role, office):
+    client = as_role("Chefredaktion")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/admin/").status_code == 200
+        return len(queries)
+
+    Mailing.objects.create(release=office["public"])
+    one = count()
+    for _ in range(4):
+        mailing = Mailing.objects.create(release=office["scheduled"])
+        MailingDelivery.objects.create(mailing=mailing, email="a@zeitung.example")
+    assert count() == one

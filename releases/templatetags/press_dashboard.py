@@ -11,5 +11,6 @@ def press_dashboard(context):
     user = context["request"].user
     return {
         "sections": dashboard.sections(user),
+        "mailings": dashboard.recent_mailings(user),
         "can_add": user.has_perm("releases.add_pressrelease"),
     }
