@@ -228,10 +228,12 @@ def open_static(name):
     return staticfiles_storage.open(name, "rb")
 
 
-def media_src(name):
-    """The address of a release's protected file in the PDF's HTML (StorageFetcher reads it
-    through the storage API)."""
-    return f"{BASE_URL.rstrip('/')}{PROTECTED_PREFIX}{quote(name)}"
+def media_src(name, protected=True):
+    """The address of a stored file in the PDF's HTML: a release's own file (protected storage)
+    or a public upload such as a partner's logo (default storage). StorageFetcher reads either
+    through the storage API."""
+    prefix = PROTECTED_PREFIX if protected else settings.MEDIA_URL
+    return f"{BASE_URL.rstrip('/')}{prefix}{quote(name)}"
 
 
 def pdf_image(image):
@@ -256,7 +258,11 @@ def pdf_context(release):
                 "funders": [
                     {
                         "role": role,
-                        "logo": media_src(role.partner.logo.name) if role.partner.logo else "",
+                        "logo": (
+                            media_src(role.partner.logo.name, protected=False)
+                            if role.partner.logo
+                            else ""
+                        ),
                     }
                     for role in project.funding_notice
                 ],

@@ -2,6 +2,7 @@
 its page, in its PDF and in its press kit; a switch per project; nothing without funders."""
 
 import io
+import re
 import zipfile
 
 import pypdf
@@ -66,6 +67,12 @@ def test_pdf_shows_the_funders_emblem_with_its_alt_text(funded_release):
     release = PressRelease.objects.prefetch_related(*pdf_relations()).get(pk=funded_release.pk)
     html = documents.release_html(release)
     assert 'alt="Logo: Europäischer Sozialfonds"' in html
+    # The emblem is a public upload (the partner's logo): the PDF reads it from there.
+    [src] = re.findall(r'<img src="([^"]+)" alt="Logo: Europäischer Sozialfonds"', html)
+    esf = release.projects.get().partners.get(name="Europäischer Sozialfonds")
+    fetched = documents._url_fetcher_class()().fetch(src)
+    with esf.logo.open("rb") as logo:
+        assert fetched.read() == logo.read()
 
 
 def test_notice_switched_off_per_project(client, funded_release):
