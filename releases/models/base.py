@@ -1,6 +1,8 @@
 import uuid
 from pathlib import PurePath
 
+from django.conf import settings
+from django.core import signing
 from django.db import models
 
 from allianz_site.uploads import (
@@ -51,3 +53,31 @@ class NamedModel(models.Model):
         if not self.slug:
             self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)
+
+
+class SignedLink:
+    """A secret link to one release (embargo links, review links): its token signs the link's
+    id together with its release's id (with the model's SALT), so a token can be neither guessed
+    nor bent to another release, and revoking or expiring the row closes it. The model's manager
+    has `valid()`: the links that may still be opened."""
+
+    @property
+    def token(self):
+        return signing.Signer(salt=self.SALT).sign_object([self.pk, self.release_id])
+
+    @classmethod
+    def from_token(cls, token):
+        """The valid link (with its release) that `token` names, or None."""
+        try:
+            link_pk, release_pk = signing.Signer(salt=cls.SALT).unsign_object(token)
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+        return (
+            cls.objects.valid()
+            .select_related("release")
+            .filter(pk=link_pk, release_id=release_pk)
+            .first()
+        )
+
+    def full_url(self):
+        return f"{settings.SITE_URL}{self.get_absolute_url()}"

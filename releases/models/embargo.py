@@ -1,7 +1,5 @@
 import datetime
 
-from django.conf import settings
-from django.core import signing
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -9,6 +7,7 @@ from django.utils import timezone
 
 from allianz_site.text import PlainCharField
 
+from .base import SignedLink
 from .release import PressRelease
 
 
@@ -26,7 +25,7 @@ class EmbargoLinkQuerySet(models.QuerySet):
         )
 
 
-class EmbargoLink(models.Model):
+class EmbargoLink(SignedLink, models.Model):
     """A secret address at which journalists read a release before its embargo ends.
 
     The address carries a token signed with the SECRET_KEY (django.core.signing) that names this
@@ -76,24 +75,6 @@ class EmbargoLink(models.Model):
     def get_absolute_url(self):
         return reverse("releases:embargo", kwargs={"token": self.token})
 
-    @property
-    def token(self):
-        return signing.Signer(salt=self.SALT).sign_object([self.pk, self.release_id])
-
-    @classmethod
-    def from_token(cls, token):
-        """The valid link (with its release) that `token` names, or None."""
-        try:
-            link_pk, release_pk = signing.Signer(salt=cls.SALT).unsign_object(token)
-        except (signing.BadSignature, ValueError, TypeError):
-            return None
-        return (
-            cls.objects.valid()
-            .select_related("release")
-            .filter(pk=link_pk, release_id=release_pk)
-            .first()
-        )
-
     def record_open(self):
         """One more opening of the page, counted in a single UPDATE (two at once both count)."""
         now = timezone.now()
@@ -102,6 +83,3 @@ class EmbargoLink(models.Model):
             first_opened_at=Coalesce("first_opened_at", models.Value(now)),
             last_opened_at=now,
         )
-
-    def full_url(self):
-        return f"{settings.SITE_URL}{self.get_absolute_url()}"

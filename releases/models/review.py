@@ -1,7 +1,5 @@
 import datetime
 
-from django.conf import settings
-from django.core import signing
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +7,7 @@ from django.utils import timezone
 from allianz_site.text import PlainCharField, PlainTextField
 
 from .. import versions
+from .base import SignedLink
 from .release import PressRelease
 
 
@@ -23,7 +22,7 @@ class ReviewLinkQuerySet(models.QuerySet):
         return self.filter(revoked=False, expires_at__gt=timezone.now())
 
 
-class ReviewLink(models.Model):
+class ReviewLink(SignedLink, models.Model):
     """A secret address at which a named person of a partner organisation (a co-issuer of a joint
     release) reads the draft as it will look and approves it or asks for a change.
 
@@ -78,27 +77,6 @@ class ReviewLink(models.Model):
 
     def get_absolute_url(self):
         return reverse("releases:review", kwargs={"token": self.token})
-
-    @property
-    def token(self):
-        return signing.Signer(salt=self.SALT).sign_object([self.pk, self.release_id])
-
-    @classmethod
-    def from_token(cls, token):
-        """The valid link (with its release) that `token` names, or None."""
-        try:
-            link_pk, release_pk = signing.Signer(salt=cls.SALT).unsign_object(token)
-        except (signing.BadSignature, ValueError, TypeError):
-            return None
-        return (
-            cls.objects.valid()
-            .select_related("release")
-            .filter(pk=link_pk, release_id=release_pk)
-            .first()
-        )
-
-    def full_url(self):
-        return f"{settings.SITE_URL}{self.get_absolute_url()}"
 
     @property
     def is_valid(self):
