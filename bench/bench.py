@@ -759,6 +759,7 @@ def report(pages, missing, results, checks, conditional, weight, memory, started
     ]
     if missing:
         lines.append(f"- Not in the data, skipped: {', '.join(missing)}.")
+    lines += ["", "## In-process", "", *checks["table"]]
     lines += ["", "## Requests", "", table(pages, results), "", "## Targets", ""]
     lines += ["| target | wanted | measured | |", "|---|---|---|---|"]
     lines += verdicts(pages, results, checks, weight, max(growths) if growths else None)
@@ -793,6 +794,9 @@ def main():
     WORK.mkdir(exist_ok=True)
     pages, missing = prepare_database()
     checks = in_process_checks(pages)
+    import inprocess
+
+    checks["table"] = inprocess.table(pages)
     print("Pages:", ", ".join(f"{name} ({path})" for name, path in pages), flush=True)
     if missing:
         print("Not in the data, skipped:", ", ".join(missing), flush=True)
@@ -846,5 +850,9 @@ def main():
 if __name__ == "__main__":
     if sys.argv[1:2] == ["search"]:
         search_main(sys.argv[2])
+    elif sys.argv[1:2] == ["inprocess"]:  # the in-process table alone (bench/inprocess.py)
+        import inprocess
+
+        inprocess.main(sys.argv[2:])
     else:
         main()
