@@ -6,9 +6,10 @@ key must make its entry fresh at an embargo moment, after an edit and after a wi
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from releases.models import Organisation, PressRelease, ReleaseImage
+from releases.models import Organisation, PressRelease, ProjectPartner, ReleaseImage
 
 from .conftest import count_queries, page, titles
 
@@ -159,3 +160,57 @@ def test_kept_fragments_drop_a_withdrawn_release_at_once(client, make_release, t
     assert "Wird zurückgezogen" not in page(client, other.get_absolute_url())
     assert client.get(withdrawn.get_absolute_url()).status_code == 410
     assert PressRelease.objects.published().count() == 1
+
+
+# --- The project page -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_project_page_costs_three_queries_once_kept(
+    client, make_project, make_partner, make_release, topic, count
+):
+    project = make_project(areas=count)
+    for number in range(count):
+        ProjectPartner.objects.create(
+            project=project, partner=make_partner(), role=["sponsor", "funder"][number % 2]
+        )
+        make_release(topics=[topic]).projects.add(project)
+    assert count_queries(client, project.get_absolute_url()) > 3
+    # The project with its count of public releases, the page of releases, their topics.
+    assert count_queries(client, project.get_absolute_url()) == 3
+    # Each event: under „Nächste Termine“ and in its area.
+    assert page(client, project.get_absolute_url()).count("Treffen im Raum") == 2 * count
+
+
+def test_project_page_moves_an_event_to_the_past_at_its_moment(client, make_project, time_machine):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    project = make_project(areas=1, event_at=now + datetime.timedelta(seconds=60))
+    for _ in range(2):
+        assert "Nächste Termine" in page(client, project.get_absolute_url())
+    time_machine.move_to(now + datetime.timedelta(seconds=61))
+    assert "Nächste Termine" not in page(client, project.get_absolute_url())
+
+
+def test_project_page_shows_a_new_partner_at_once(client, make_project, make_partner, committed):
+    project = make_project()
+    for _ in range(2):
+        page(client, project.get_absolute_url())
+    with committed():
+        ProjectPartner.objects.create(
+            project=project, partner=make_partner(name="Stadtwerke Wolfenbüttel"), role="sponsor"
+        )
+    assert "Stadtwerke Wolfenbüttel" in page(client, project.get_absolute_url())
+
+
+# --- Search: the card with its snippet is kept apart from the plain card ------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="snippets need PostgreSQL")
+def test_card_with_a_search_snippet_is_kept_apart_from_the_plain_card(client, make_release):
+    make_release(title="Kooperation", lead="Die Kammer aus Lüneburg macht mit.")
+    for _ in range(2):
+        archive = page(client, "/presse/")
+        hits = page(client, "/presse/", {"q": "Lüneburg"})
+    assert '<p class="teaser">Die Kammer aus Lüneburg macht mit.</p>' in archive
+    assert "<mark>Lüneburg</mark>" in hits and "<mark>" not in archive
