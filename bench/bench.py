@@ -68,6 +68,7 @@ CONFIG = {
     "redis_url": os.environ.get("BENCH_REDIS_URL", ""),
     "output": Path(os.environ.get("BENCH_OUTPUT", BENCH / "RESULTS.md")),
 }
+KEPT_NOTES = "<!-- notes kept by bench/run -->"
 GUNICORN_PORT = CONFIG["port"]
 STATIC_PORT = CONFIG["port"] + 1
 PROXY_PORT = CONFIG["port"] + 2
@@ -842,6 +843,10 @@ def main():
             gunicorn.stop()
 
     text = report(pages, missing, results, checks, conditional, weight, memory, started, load_avg)
+    # What follows KEPT_NOTES in the old file (the before/after of an issue) stays.
+    old = CONFIG["output"].read_text() if CONFIG["output"].exists() else ""
+    if KEPT_NOTES in old:
+        text += "\n" + old[old.index(KEPT_NOTES) :]
     CONFIG["output"].write_text(text)
     print("\n" + text)
     print(f"Written to {CONFIG['output']}")
