@@ -39,7 +39,9 @@ def test_release_page_costs_one_query_once_kept(
 ):
     release = make_release(topics=[topic], images=1, attachments=1)
     for _ in range(count):
-        release.projects.add(make_project())
+        project = make_project()
+        ProjectPartner.objects.create(project=project, partner=make_partner(), role="funder")
+        release.projects.add(project)
         release.partners.add(make_partner(is_shareholder=True))
         release.contacts.add(make_contact())
         make_release(topics=[topic])
@@ -49,6 +51,7 @@ def test_release_page_costs_one_query_once_kept(
     html = page(client, release.get_absolute_url())
     assert html.count('class="contact-card"') == count
     assert html.count('class="about-project"') == count
+    assert html.count('class="funding-notice"') == count  # the funders, kept with the projects
 
 
 @pytest.mark.parametrize("count", [3, 30])
