@@ -68,6 +68,7 @@ CONFIG = {
     "redis_url": os.environ.get("BENCH_REDIS_URL", ""),
     "output": Path(os.environ.get("BENCH_OUTPUT", BENCH / "RESULTS.md")),
 }
+KEPT_NOTES = "<!-- notes kept by bench/run -->"
 GUNICORN_PORT = CONFIG["port"]
 STATIC_PORT = CONFIG["port"] + 1
 PROXY_PORT = CONFIG["port"] + 2
@@ -759,6 +760,7 @@ def report(pages, missing, results, checks, conditional, weight, memory, started
     ]
     if missing:
         lines.append(f"- Not in the data, skipped: {', '.join(missing)}.")
+    lines += ["", "## In-process", "", *checks["table"]]
     lines += ["", "## Requests", "", table(pages, results), "", "## Targets", ""]
     lines += ["| target | wanted | measured | |", "|---|---|---|---|"]
     lines += verdicts(pages, results, checks, weight, max(growths) if growths else None)
@@ -793,6 +795,9 @@ def main():
     WORK.mkdir(exist_ok=True)
     pages, missing = prepare_database()
     checks = in_process_checks(pages)
+    import inprocess
+
+    checks["table"] = inprocess.table(pages)
     print("Pages:", ", ".join(f"{name} ({path})" for name, path in pages), flush=True)
     if missing:
         print("Not in the data, skipped:", ", ".join(missing), flush=True)
@@ -838,6 +843,10 @@ def main():
             gunicorn.stop()
 
     text = report(pages, missing, results, checks, conditional, weight, memory, started, load_avg)
+    # What follows KEPT_NOTES in the old file (the before/after of an issue) stays.
+    old = CONFIG["output"].read_text() if CONFIG["output"].exists() else ""
+    if KEPT_NOTES in old:
+        text += "\n" + old[old.index(KEPT_NOTES) :]
     CONFIG["output"].write_text(text)
     print("\n" + text)
     print(f"Written to {CONFIG['output']}")
@@ -846,5 +855,9 @@ def main():
 if __name__ == "__main__":
     if sys.argv[1:2] == ["search"]:
         search_main(sys.argv[2])
+    elif sys.argv[1:2] == ["inprocess"]:  # the in-process table alone (bench/inprocess.py)
+        import inprocess
+
+        inprocess.main(sys.argv[2:])
     else:
         main()

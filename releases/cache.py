@@ -33,8 +33,10 @@ a cookie or vary on it (a form with a CSRF token, a page that read the session) 
 and are marked `private`. Messages live in the session (settings.MESSAGE_STORAGE): there is no
 messages cookie to look for.
 
-Data: `remembered()` keeps what many pages compute alike (the archive's counts) by the same
-rules: the generation in the key, the next change as the cap, COUNTS_CACHE_SECONDS at most.
+Data: `remembered()` keeps what many pages compute alike (the archive's counts, the boilerplate,
+what a release or project page shows besides the object itself, rendered fragments such as release
+cards: `{% remembered %}`) by the same rules: the generation in the key, the next change as the
+cap, COUNTS_CACHE_SECONDS at most.
 
 The cache is an accelerator, not a dependency: when it fails (Redis away), the page is built from
 the database, the error is logged, and this process leaves the cache alone for RETRY_SECONDS.

@@ -56,9 +56,12 @@ class ReleaseFilterForm(SearchForm):
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         # Which topics and partners are public depends on the moment (a release under embargo
-        # brings its own at its moment): asked for each form, not once when this module loads.
-        self.fields["thema"].queryset = Topic.objects.public()
-        self.fields["partner"].queryset = Partner.objects.public()
+        # brings its own at its moment): asked for each form, not once when this module loads;
+        # and only when one is chosen (building these querysets costs a millisecond, and the
+        # archive shows its choices from the counts, not from the fields).
+        for name, public in [("thema", Topic.objects.public), ("partner", Partner.objects.public)]:
+            if self.data.get(name):
+                self.fields[name].queryset = public()
 
     def values(self, skip=None):
         """The valid, non-empty filter values; `skip` leaves one out."""

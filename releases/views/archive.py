@@ -157,6 +157,9 @@ class ReleaseArchiveView(ListView):
             form=self.form,
             filters=self.form.values(),
             query=self.form.values().get("q", ""),
+            # The filter block and the year navigation show the counts: kept with the same key
+            # (releases/templatetags/remembered.py); not kept when a field shows an error.
+            fragment_key=None if self.form.errors else self.counts_key(),
             **self.counts,
             **kwargs,
         )

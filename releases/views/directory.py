@@ -1,10 +1,11 @@
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 from django.views.generic.detail import SingleObjectMixin
 
+from ..cache import remembered
 from ..models import (
     Partner,
     PressRelease,
@@ -50,20 +51,33 @@ class ProjectListView(ListView):
         return context
 
 
+def project_relations(project):
+    """The partners (with their roles), areas and events a project page shows, prefetched onto
+    `project`: three queries; what it returns can be kept (releases.cache.remembered)."""
+    prefetch_related_objects(
+        [project],
+        Prefetch("partner_roles", ProjectPartner.objects.select_related("partner")),
+        Prefetch("areas", ProjectArea.objects.prefetch_related("events")),
+    )
+    return project._prefetched_objects_cache
+
+
 class ProjectDetailView(ReleasesOfObjectMixin, SingleObjectMixin, ListView):
-    """A project with its areas, events and partners, and its public releases (paginated)."""
+    """A project with its areas, events and partners, and its public releases (paginated).
+    The project and its releases are read on every visit; its partners, areas and events are
+    kept like the archive's counts, by project: any save renews them, and they live no longer
+    than the next event to pass (releases.cache.next_change)."""
 
     template_name = "releases/project_detail.html"
     paginate_by = 10
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object(
-            Project.objects.public()
-            .annotate(public_release_count=public_release_count("projects"))
-            .prefetch_related(
-                Prefetch("partner_roles", ProjectPartner.objects.select_related("partner")),
-                Prefetch("areas", ProjectArea.objects.prefetch_related("events")),
-            )
+            Project.objects.public().annotate(public_release_count=public_release_count("projects"))
+        )
+        # The kept relations become the project's prefetched ones: project.areas.all etc.
+        self.object._prefetched_objects_cache = remembered(
+            f"project-page:{self.object.pk}", lambda: project_relations(self.object)
         )
         return super().get(request, *args, **kwargs)
 

@@ -1,12 +1,13 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
+from ..cache import remembered
 from ..models import (
     PressRelease,
     Project,
@@ -37,18 +38,32 @@ def release_page_relations():
     return ["topics", usable_images(), "attachments", public_projects(), "partners"]
 
 
+def what_the_page_shows(release):
+    """What a release page shows besides the release's own fields: its relations
+    (release_page_relations, prefetched onto `release`), its active contacts and the related
+    releases. Eight queries; a dict that can be kept (releases.cache.remembered)."""
+    prefetch_related_objects([release], *release_page_relations())
+    return {
+        "relations": release._prefetched_objects_cache,
+        "contacts": release.press_contacts(),
+        "related_releases": list(release.related_releases()),
+    }
+
+
 class ReleaseDetailView(DetailView):
+    """A public release. The release itself is read on every visit (published(): the publishing
+    rule); what else its page shows is kept like the archive's counts, by release: any save
+    renews it, and it lives no longer than the next embargo moment or end of image rights."""
+
     template_name = "releases/detail.html"
     context_object_name = "release"
 
     def get_queryset(self):
-        return PressRelease.objects.published().prefetch_related(*release_page_relations())
+        return PressRelease.objects.published()
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            contacts=self.object.press_contacts(),
-            related_releases=list(self.object.related_releases()),
-            **kwargs,
+    def shown(self):
+        return remembered(
+            f"release-page:{self.object.pk}", lambda: what_the_page_shows(self.object)
         )
 
     def get(self, request, *args, **kwargs):
@@ -60,7 +75,16 @@ class ReleaseDetailView(DetailView):
         # the old address still leads to it.
         if request.path != self.object.get_absolute_url():
             return redirect(self.object, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        shown = self.shown()
+        # The kept relations become the release's prefetched ones: release.images.all etc.
+        self.object._prefetched_objects_cache = shown["relations"]
+        return self.render_to_response(
+            self.get_context_data(
+                object=self.object,
+                contacts=shown["contacts"],
+                related_releases=shown["related_releases"],
+            )
+        )
 
     def gone_or_not_found(self):
         """A release withdrawn after it had been public answers 410 Gone with a short notice."""
@@ -83,10 +107,17 @@ class ReleasePreviewView(ReleaseDetailView):
     Never indexed or cached."""
 
     def get_queryset(self):
-        return PressRelease.objects.prefetch_related(*release_page_relations())
+        return PressRelease.objects.all()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        response = self.render_to_response(self.get_context_data(object=self.object, preview=True))
+        shown = what_the_page_shows(self.object)  # read afresh for staff, never kept
+        context = self.get_context_data(
+            object=self.object,
+            preview=True,
+            contacts=shown["contacts"],
+            related_releases=shown["related_releases"],
+        )
+        response = self.render_to_response(context)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response

@@ -1,0 +1,138 @@
+"""
+The in-process table of bench/run: what a page costs inside Django, without gunicorn or wrk.
+
+Each page is requested with Django's test client (DEBUG off, page cache off, the archive's counts
+and the other remembered data kept as in production: releases.cache.remembered) on the benchmark's
+database: a few warm-ups, then BENCH_INPROCESS_REQUESTS requests; median, p95 and the queries of
+one request. robots.txt is the floor: what the middleware and a small template cost alone. The
+admin's release list and change form are measured logged in, as staff use them.
+
+    bench/run inprocess                    # this table alone, about a minute
+    bench/run inprocess --profile "release detail"   # and cProfile of one page, top 25
+
+Settings: those of bench/bench.py (BENCH_DATABASE_URL, BENCH_RELEASES, BENCH_SEED), and
+BENCH_INPROCESS_REQUESTS (100).
+"""
+
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import sys
+import time
+
+REQUESTS = int(os.environ.get("BENCH_INPROCESS_REQUESTS", "100"))
+WARMUPS = 3
+
+
+def admin_pages():
+    """(name, address) of the admin pages measured: the release list and a change form."""
+    from django.urls import reverse
+
+    from releases.models import PressRelease
+
+    release = PressRelease.objects.order_by("pk").first()
+    pages = [("admin: release list", reverse("admin:releases_pressrelease_changelist"))]
+    if release:
+        change = reverse("admin:releases_pressrelease_change", args=[release.pk])
+        pages.append(("admin: release change form", change))
+    return pages
+
+
+def staff_client():
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def measure(client, path, requests=REQUESTS):
+    """Median and p95 in ms, queries of the last request, status."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(WARMUPS):
+        client.get(path)
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    timings.sort()
+    return {
+        "median": statistics.median(timings),
+        "p95": timings[max(0, int(len(timings) * 0.95) - 1)],
+        "queries": len(queries),
+        "status": response.status_code,
+    }
+
+
+def profile(client, path, top=25):
+    """cProfile of `path`, requested REQUESTS times after the warm-ups: the project's own
+    functions and the template engine's render by cumulative time, then the top functions by
+    own time, as text."""
+    for _ in range(WARMUPS):
+        client.get(path)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(REQUESTS):
+        client.get(path)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(
+        r"/(releases|contacts|allianz_site)/|loader_tags", top
+    )
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+def table(pages):
+    """Measure each page; the rows of a markdown table."""
+    from django.test import Client
+
+    public, staff = Client(), staff_client()
+    rows = [
+        f"| page (in-process, {REQUESTS} requests) | median ms | p95 ms | queries |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, path in [*pages, *admin_pages()]:
+        client = staff if name.startswith("admin") else public
+        result = measure(client, path)
+        status = "" if result["status"] == 200 else f" (status {result['status']})"
+        rows.append(
+            f"| {name}{status} | {result['median']:.2f} | {result['p95']:.2f} | "
+            f"{result['queries']} |"
+        )
+        print(rows[-1], flush=True)
+    return rows
+
+
+def main(args):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import bench
+
+    pages, missing = bench.prepare_database()
+    if missing:
+        print("Not in the data, skipped:", ", ".join(missing), flush=True)
+    print(f"uptime: {os.popen('uptime').read().strip()}", flush=True)
+    if args[:1] == ["--profile"]:
+        from django.test import Client
+
+        wanted = dict([*pages, *admin_pages()])
+        client = staff_client() if args[1].startswith("admin") else Client()
+        print(profile(client, wanted[args[1]]))
+        return
+    print("\n".join(table(pages)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

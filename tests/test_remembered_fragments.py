@@ -1,0 +1,219 @@
+"""What public pages keep besides the archive's counts (releases.cache.remembered): the rendered
+release cards, the archive's filter block and year navigation (releases/templatetags/remembered.py),
+what a release page shows besides the release (ReleaseDetailView.shown) and the boilerplate. Each
+key must make its entry fresh at an embargo moment, after an edit and after a withdrawal."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from releases.models import Organisation, PressRelease, ProjectPartner, ReleaseImage
+
+from .conftest import count_queries, page, titles
+
+
+@pytest.fixture(autouse=True)
+def kept_as_in_production(settings):
+    settings.COUNTS_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def topic_option(html, topic):
+    """The topic filter's option, with its count: „Fachkräftesicherung (2)“."""
+    start = html.index(f'<option value="{topic.slug}"')
+    return html[html.index(">", start) + 1 : html.index("</option>", start)]
+
+
+# --- Queries: independent of rows, once kept ---------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_release_page_costs_one_query_once_kept(
+    client, make_release, make_project, make_partner, make_contact, topic, count
+):
+    release = make_release(topics=[topic], images=1, attachments=1)
+    for _ in range(count):
+        project = make_project()
+        ProjectPartner.objects.create(project=project, partner=make_partner(), role="funder")
+        release.projects.add(project)
+        release.partners.add(make_partner(is_shareholder=True))
+        release.contacts.add(make_contact())
+        make_release(topics=[topic])
+    assert count_queries(client, release.get_absolute_url()) > 1
+    # The release itself (published(): the publishing rule is asked on every visit).
+    assert count_queries(client, release.get_absolute_url()) == 1
+    html = page(client, release.get_absolute_url())
+    assert html.count('class="contact-card"') == count
+    assert html.count('class="about-project"') == count
+    assert html.count('class="funding-notice"') == count  # the funders, kept with the projects
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_archive_page_costs_two_queries_once_kept(client, make_release, topic, count):
+    for _ in range(count):
+        make_release(topics=[topic])
+    page(client, "/presse/")
+    assert count_queries(client, "/presse/") == 2  # the page's releases, their topics
+    assert count_queries(client, "/presse/", {"thema": topic.slug}) > 2
+    assert count_queries(client, "/presse/", {"thema": topic.slug}) == 3  # + the topic
+
+
+# --- The embargo moment -----------------------------------------------------------------------
+
+
+def test_kept_fragments_show_an_embargoed_release_at_its_moment_not_before(
+    client, make_release, topic, time_machine
+):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    shown = make_release(title="Schon öffentlich", topics=[topic])
+    make_release(
+        title="Unter Sperrfrist", topics=[topic], publish_at=now + datetime.timedelta(seconds=90)
+    )
+    for _ in range(2):  # built, then kept
+        archive = page(client, "/presse/")
+        detail = page(client, shown.get_absolute_url())
+    assert "Unter Sperrfrist" not in archive and "Unter Sperrfrist" not in detail
+    assert topic_option(archive, topic) == f"{topic.name} (1)"
+    time_machine.move_to(now + datetime.timedelta(seconds=89))
+    assert "Unter Sperrfrist" not in page(client, shown.get_absolute_url())
+    time_machine.move_to(now + datetime.timedelta(seconds=90))
+    archive = page(client, "/presse/")
+    assert titles(archive) == ["Unter Sperrfrist", "Schon öffentlich"]
+    assert topic_option(archive, topic) == f"{topic.name} (2)"  # the filter block, renewed
+    assert "Unter Sperrfrist" in page(client, shown.get_absolute_url())  # related releases
+
+
+def test_release_page_drops_an_image_when_its_rights_end(client, make_release, time_machine):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    release = make_release(images=1)
+    ReleaseImage.objects.update(rights_until=now + datetime.timedelta(seconds=60))
+    for _ in range(2):
+        assert "Bildunterschrift 0" in page(client, release.get_absolute_url())
+    time_machine.move_to(now + datetime.timedelta(seconds=60))
+    assert "Bildunterschrift 0" not in page(client, release.get_absolute_url())
+
+
+# --- An edit ------------------------------------------------------------------------------------
+
+
+def test_kept_fragments_show_an_edit_at_once(client, make_release, topic, committed):
+    edited = make_release(title="Alter Titel", topics=[topic])
+    other = make_release(title="Nachbar", topics=[topic])
+    for _ in range(2):
+        page(client, "/presse/")
+        page(client, "/")
+        page(client, other.get_absolute_url())
+    with committed():
+        edited.title = "Neuer Titel"
+        edited.save()
+    assert "Neuer Titel" in titles(page(client, "/presse/"))  # the card
+    assert "Neuer Titel" in page(client, "/")  # the same card on the home page
+    assert "Neuer Titel" in page(client, other.get_absolute_url())  # related releases
+    with committed():
+        topic.name = "Fachkräfte und Ausbildung"
+        topic.save()
+    archive = page(client, "/presse/")
+    assert topic_option(archive, topic) == "Fachkräfte und Ausbildung (2)"  # the filter block
+    assert archive.count("<li>Fachkräfte und Ausbildung</li>") == 2  # the cards' topics
+
+
+def test_release_page_shows_an_added_image_and_a_new_boilerplate_at_once(
+    client, make_release, make_partner, committed
+):
+    release = make_release()
+    for _ in range(2):
+        html = page(client, release.get_absolute_url())
+    assert "Bildunterschrift" not in html
+    with committed():
+        Organisation.objects.create(about="Der neue Text über die Gesellschaft.")
+        make_partner(name="Stadt Salzgitter", is_shareholder=True)
+    html = page(client, release.get_absolute_url())
+    assert "Der neue Text über die Gesellschaft." in html
+    assert "Stadt Salzgitter" in html
+    with committed():
+        other = make_release(images=1)
+        release.images.set(other.images.all())
+    assert "Bildunterschrift 0" in page(client, release.get_absolute_url())
+
+
+# --- A withdrawal -------------------------------------------------------------------------------
+
+
+def test_kept_fragments_drop_a_withdrawn_release_at_once(client, make_release, topic, committed):
+    withdrawn = make_release(title="Wird zurückgezogen", topics=[topic])
+    other = make_release(title="Bleibt", topics=[topic])
+    for _ in range(2):
+        page(client, "/presse/")
+        page(client, other.get_absolute_url())
+        page(client, withdrawn.get_absolute_url())
+    with committed():
+        withdrawn.withdraw()
+        withdrawn.save()
+    archive = page(client, "/presse/")
+    assert titles(archive) == ["Bleibt"]
+    assert topic_option(archive, topic) == f"{topic.name} (1)"
+    assert "Wird zurückgezogen" not in page(client, other.get_absolute_url())
+    assert client.get(withdrawn.get_absolute_url()).status_code == 410
+    assert PressRelease.objects.published().count() == 1
+
+
+# --- The project page -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_project_page_costs_three_queries_once_kept(
+    client, make_project, make_partner, make_release, topic, count
+):
+    project = make_project(areas=count)
+    for number in range(count):
+        ProjectPartner.objects.create(
+            project=project, partner=make_partner(), role=["sponsor", "funder"][number % 2]
+        )
+        make_release(topics=[topic]).projects.add(project)
+    assert count_queries(client, project.get_absolute_url()) > 3
+    # The project with its count of public releases, the page of releases, their topics.
+    assert count_queries(client, project.get_absolute_url()) == 3
+    # Each event: under „Nächste Termine“ and in its area.
+    assert page(client, project.get_absolute_url()).count("Treffen im Raum") == 2 * count
+
+
+def test_project_page_moves_an_event_to_the_past_at_its_moment(client, make_project, time_machine):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    project = make_project(areas=1, event_at=now + datetime.timedelta(seconds=60))
+    for _ in range(2):
+        assert "Nächste Termine" in page(client, project.get_absolute_url())
+    time_machine.move_to(now + datetime.timedelta(seconds=61))
+    assert "Nächste Termine" not in page(client, project.get_absolute_url())
+
+
+def test_project_page_shows_a_new_partner_at_once(client, make_project, make_partner, committed):
+    project = make_project()
+    for _ in range(2):
+        page(client, project.get_absolute_url())
+    with committed():
+        ProjectPartner.objects.create(
+            project=project, partner=make_partner(name="Stadtwerke Wolfenbüttel"), role="sponsor"
+        )
+    assert "Stadtwerke Wolfenbüttel" in page(client, project.get_absolute_url())
+
+
+# --- Search: the card with its snippet is kept apart from the plain card ------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="snippets need PostgreSQL")
+def test_card_with_a_search_snippet_is_kept_apart_from_the_plain_card(client, make_release):
+    make_release(title="Kooperation", lead="Die Kammer aus Lüneburg macht mit.")
+    for _ in range(2):
+        archive = page(client, "/presse/")
+        hits = page(client, "/presse/", {"q": "Lüneburg"})
+    assert '<p class="teaser">Die Kammer aus Lüneburg macht mit.</p>' in archive
+    assert "<mark>Lüneburg</mark>" in hits and "<mark>" not in archive
