@@ -122,6 +122,10 @@ def test_each_address_gets_one_mail_with_the_full_text_and_its_own_embargo_link(
         re.search(r"/presse/sperrfrist/[^\s/]+/", body_text(m)).group(0) for _r, m in smtp.messages
     ]
     assert len(set(links)) == 4 == EmbargoLink.objects.filter(release=scheduled).count()
+    # The release as PDF, offered through the same personal link (the PDF carries the Sperrfrist).
+    assert f"https://presse.example.de{links[0]}pressemitteilung.pdf" in body_text(
+        smtp.messages[0][1]
+    )
     assert client.get(links[0]).status_code == 200
     client.get(links[0])
     delivery = MailingDelivery.objects.get(embargo_link__isnull=False, email=smtp.messages[0][0][0])

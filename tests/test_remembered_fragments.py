@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from releases.models import Organisation, PressRelease, ProjectPartner, ReleaseImage
 
-from .conftest import count_queries, page, titles
+from .helpers import count_queries, page, titles
 
 
 @pytest.fixture(autouse=True)

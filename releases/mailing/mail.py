@@ -23,6 +23,7 @@ def public_links(release):
     return {
         "page": site + release.get_absolute_url(),
         "press_kit": site + release.get_press_kit_url(),
+        "pdf": site + release.get_pdf_url(),
         "image": lambda pk: site + reverse("releases:image", kwargs={**kwargs, "pk": pk}),
         "attachment": lambda pk: site + reverse("releases:attachment", kwargs={**kwargs, "pk": pk}),
     }
@@ -33,6 +34,7 @@ def embargo_links(link):
     return {
         "page": site + link.get_absolute_url(),
         "press_kit": site + reverse("releases:embargo_press_kit", args=[token]),
+        "pdf": site + reverse("releases:embargo_pdf", args=[token]),
         "image": lambda pk: site + reverse("releases:embargo_image", args=[token, pk]),
         "attachment": lambda pk: site + reverse("releases:embargo_attachment", args=[token, pk]),
     }
