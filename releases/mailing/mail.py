@@ -5,16 +5,21 @@ No remote images, no tracking pixel, no rewritten links: the mail links to the r
 images and its press kit; under embargo those are the recipient's own embargo links.
 """
 
+import logging
+import smtplib
 from email.utils import formataddr
 
 import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.management.base import CommandError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from ..presskit import html_to_text
+
+logger = logging.getLogger(__name__)
 
 
 def public_links(release):
@@ -129,3 +134,25 @@ def digest_mail(releases, *, day, to, unsubscribe_url, reason, connection=None):
         unsubscribe_url=unsubscribe_url,
         connection=connection,
     )
+
+
+def send_claimed(delivery, message, connection, sent, what):
+    """Send the mail of a claimed delivery (AlertDelivery, DigestDelivery) and note the outcome:
+    True once sent; a refused address is given back for the next run (the others still go out);
+    an unreachable server gives it back too and ends the run with CommandError. `sent` and
+    `what` ("Benachrichtigung(en)") only word that error."""
+    try:
+        connection.open()  # connects on the first mail only
+        message.send()
+    except smtplib.SMTPRecipientsRefused as error:
+        delivery.give_back(error)
+        logger.warning("%s an %s abgelehnt: %s", what, delivery, error)
+        return False
+    except (smtplib.SMTPException, OSError) as error:
+        delivery.give_back(error)
+        raise CommandError(
+            f"Mailserver nicht erreichbar ({error}); {sent} {what} versendet, die übrigen folgen "
+            "beim nächsten Lauf."
+        ) from error
+    delivery.mark_sent()
+    return True

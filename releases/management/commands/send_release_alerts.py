@@ -12,7 +12,6 @@ Mail each newly public release to its subscribers, exactly once. Run it every mi
 """
 
 import logging
-import smtplib
 
 from django.conf import settings
 from django.core import mail
@@ -20,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from releases.mailing.mail import public_links, release_mail
+from releases.mailing.mail import public_links, release_mail, send_claimed
 from releases.models import AlertDelivery, MailingDelivery, PressRelease
 
 logger = logging.getLogger(__name__)
@@ -75,21 +74,8 @@ class Command(BaseCommand):
             for delivery in pending:
                 if not delivery.claim():
                     continue  # sent meanwhile, or another run is at it
-                try:
-                    connection.open()  # connects on the first mail only
-                    alert_message(delivery, connection).send()
-                except smtplib.SMTPRecipientsRefused as error:
-                    delivery.give_back(error)  # this address only; the others still go out
-                    logger.warning("Benachrichtigung an %s abgelehnt: %s", delivery, error)
-                except (smtplib.SMTPException, OSError) as error:
-                    delivery.give_back(error)
-                    raise CommandError(
-                        f"Mailserver nicht erreichbar ({error}); {sent} Benachrichtigung(en) "
-                        "versendet, die übrigen folgen beim nächsten Lauf."
-                    ) from error
-                else:
-                    delivery.mark_sent()
-                    sent += 1
+                message = alert_message(delivery, connection)
+                sent += send_claimed(delivery, message, connection, sent, "Benachrichtigung(en)")
         return sent
 
     def note_deliveries(self, release):

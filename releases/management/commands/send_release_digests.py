@@ -14,7 +14,6 @@ day (docs/deploy.md, "Cron"), e.g. in the afternoon:
 """
 
 import logging
-import smtplib
 
 from django.conf import settings
 from django.core import mail
@@ -25,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import PressContact, Subscription
-from releases.mailing.mail import digest_mail
+from releases.mailing.mail import digest_mail, send_claimed
 from releases.models import DigestDelivery
 
 logger = logging.getLogger(__name__)
@@ -109,19 +108,6 @@ class Command(BaseCommand):
                 delivery.delete()
                 continue
             delivery.releases.set(releases)  # taken: no other digest of this reader holds them
-            try:
-                connection.open()  # connects on the first mail only
-                digest_message(delivery, releases, connection).send()
-            except smtplib.SMTPRecipientsRefused as error:
-                delivery.give_back(error)  # this address only; the others still go out
-                logger.warning("Tageszusammenfassung an %s abgelehnt: %s", delivery, error)
-            except (smtplib.SMTPException, OSError) as error:
-                delivery.give_back(error)
-                raise CommandError(
-                    f"Mailserver nicht erreichbar ({error}); {sent} Tageszusammenfassung(en) "
-                    "versendet, die übrigen folgen beim nächsten Lauf."
-                ) from error
-            else:
-                delivery.mark_sent()
-                sent += 1
+            message = digest_message(delivery, releases, connection)
+            sent += send_claimed(delivery, message, connection, sent, "Tageszusammenfassung(en)")
         return sent
