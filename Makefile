@@ -49,7 +49,8 @@ screenshots: install node_modules/.package-lock.json
 	mkdir -p docs/screenshots
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider \
 		tests/browser/test_quality_gates.py tests/browser/test_staff_manual.py \
-		-k "fits_the_screen or test_staff_manual"
+		tests/browser/test_workflow_journey.py \
+		-k "fits_the_screen or test_staff_manual or test_workflow_journey"
 
 # Lighthouse (mobile and desktop) on home, archive and a release; writes docs/lighthouse.md.
 lighthouse: install node_modules/.package-lock.json

@@ -7,6 +7,8 @@ clock of this process and so of the live server; no job runs).
 """
 
 import datetime
+import os
+from pathlib import Path
 
 import time_machine
 from django.contrib.auth.models import Group, Permission
@@ -55,6 +57,13 @@ def save(page):
     page.locator(".messagelist .success").first.wait_for()
 
 
+def screenshot(page, name):
+    """docs/screenshots/admin-<name>.png for the staff manual when SCREENSHOT_DIR is set
+    (make screenshots)."""
+    if folder := os.environ.get("SCREENSHOT_DIR"):
+        page.screenshot(path=Path(folder) / f"admin-{name}.png", full_page=True)
+
+
 def test_submit_review_change_approve_schedule_appear(open_browser, newsroom, django_user_model):
     member(django_user_model, "redakteurin", "Redaktion")
     member(django_user_model, "chefin", "Chefredaktion")
@@ -86,6 +95,7 @@ def test_submit_review_change_approve_schedule_appear(open_browser, newsroom, dj
         # the co-issuer asks for a change
         assert reviewer.goto(link.get_absolute_url()).status == 200
         reviewer.get_by_text("Entwurf – nicht zur Veröffentlichung").wait_for()
+        screenshot(reviewer, "review-link")  # for docs/redaktion.md
         reviewer.get_by_label("Kommentar").fill(
             "Bitte „Industrie- und Handelskammer“ ausschreiben."
         )
@@ -113,6 +123,7 @@ def test_submit_review_change_approve_schedule_appear(open_browser, newsroom, dj
         waiting = chief.locator("#start-submitted")
         assert TITLE in waiting.inner_text()
         assert "Anna Muster (IHK): freigegeben" in waiting.inner_text()
+        screenshot(chief, "startseite")
         waiting.get_by_role("link", name=TITLE).click()
         chief.get_by_label("Status:", exact=True).select_option(label="Veröffentlicht")
         moment = timezone.localtime() + datetime.timedelta(minutes=2)
