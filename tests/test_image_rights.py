@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from releases import documents
 from releases.cache import next_change
-from releases.models import EmbargoLink, PressRelease, ReleaseImage
+from releases.models import EmbargoLink, PressRelease, ReleaseImage, ReviewLink
 from releases.views.documents import pdf_relations
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +67,21 @@ def test_image_under_embargo_link_leaves_when_its_rights_end(client, make_releas
     image.rights_until = timezone.now() + SOON
     image.save()
     link = EmbargoLink.objects.create(release=release)
+    url = f"{link.get_absolute_url()}bild/{image.pk}/"
+    assert client.get(url).status_code == 200
+    with time_machine.travel(timezone.now() + SOON + datetime.timedelta(seconds=1)):
+        assert client.get(url).status_code == 404
+
+
+def test_image_under_review_link_leaves_when_its_rights_end(client, make_release):
+    """The co-issuer's review page follows the same rights rule as every other surface."""
+    draft = make_release(images=1, status=PressRelease.Status.DRAFT, publish_at=None)
+    image = draft.images.get()
+    image.rights_until = timezone.now() + SOON
+    image.save()
+    link = ReviewLink.objects.create(
+        release=draft, name="Anna Muster", organisation="IHK", email="anna@ihk.example"
+    )
     url = f"{link.get_absolute_url()}bild/{image.pk}/"
     assert client.get(url).status_code == 200
     with time_machine.travel(timezone.now() + SOON + datetime.timedelta(seconds=1)):

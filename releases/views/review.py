@@ -14,7 +14,6 @@ from ..storage import TEXT_IMAGE_URL_PREFIX
 from .downloads import (
     attachment_response,
     image_response,
-    press_kit_relations,
     press_kit_response,
     rendition_response,
     text_image_response,
@@ -102,7 +101,7 @@ def review_detail(request, link):
 
 @review_view
 def review_image(request, link, pk):
-    return image_response(get_object_or_404(link.release.images, pk=pk))
+    return image_response(get_object_or_404(link.release.images.usable(), pk=pk))
 
 
 @review_view
@@ -122,6 +121,4 @@ def review_attachment(request, link, pk):
 
 @review_view
 def review_press_kit(request, link):
-    release = link.release
-    prefetch_related_objects([release], *press_kit_relations())
-    return press_kit_response(request, release)
+    return press_kit_response(request, link.release)
