@@ -8,7 +8,12 @@ one request. robots.txt is the floor: what the middleware and a small template c
 admin's release list and change form are measured logged in, as staff use them.
 
     bench/run inprocess                    # this table alone, about a minute
+    bench/run inprocess --only archive --only release   # the pages whose names contain these
     bench/run inprocess --profile "release detail"   # and cProfile of one page, top 25
+
+Besides the wall-clock times, the table gives the median CPU time of this process per request
+(time.process_time: the database server's time is not in it). On a shared machine the wall clock
+waits for the CPU; the CPU time much less, so it is the figure to compare a change by there.
 
 Settings: those of bench/bench.py (BENCH_DATABASE_URL, BENCH_RELEASES, BENCH_SEED), and
 BENCH_INPROCESS_REQUESTS (100).
@@ -53,23 +58,25 @@ def staff_client():
 
 
 def measure(client, path, requests=REQUESTS):
-    """Median and p95 in ms, queries of the last request, status."""
+    """Median and p95 in ms, median CPU ms, queries of the last request, status."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(WARMUPS):
         client.get(path)
-    timings = []
+    timings, cpu = [], []
     for _ in range(requests):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     timings.sort()
     return {
         "median": statistics.median(timings),
         "p95": timings[max(0, int(len(timings) * 0.95) - 1)],
+        "cpu": statistics.median(cpu),
         "queries": len(queries),
         "status": response.status_code,
     }
@@ -101,16 +108,16 @@ def table(pages):
 
     public, staff = Client(), staff_client()
     rows = [
-        f"| page (in-process, {REQUESTS} requests) | median ms | p95 ms | queries |",
-        "|---|---:|---:|---:|",
+        f"| page (in-process, {REQUESTS} requests) | median ms | p95 ms | CPU ms | queries |",
+        "|---|---:|---:|---:|---:|",
     ]
-    for name, path in [*pages, *admin_pages()]:
+    for name, path in pages:
         client = staff if name.startswith("admin") else public
         result = measure(client, path)
         status = "" if result["status"] == 200 else f" (status {result['status']})"
         rows.append(
             f"| {name}{status} | {result['median']:.2f} | {result['p95']:.2f} | "
-            f"{result['queries']} |"
+            f"{result['cpu']:.2f} | {result['queries']} |"
         )
         print(rows[-1], flush=True)
     return rows
@@ -131,6 +138,10 @@ def main(args):
         client = staff_client() if args[1].startswith("admin") else Client()
         print(profile(client, wanted[args[1]]))
         return
+    pages = [*pages, *admin_pages()]
+    only = [args[i + 1] for i, arg in enumerate(args) if arg == "--only"]
+    if only:
+        pages = [(name, path) for name, path in pages if any(part in name for part in only)]
     print("\n".join(table(pages)))
 
 
