@@ -52,6 +52,7 @@ that ends still owing logs an error saying what to do.)
 """
 
 import atexit
+import contextvars
 import datetime
 import hashlib
 import logging
@@ -96,6 +97,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        scope = _request_scope.set({})
+        try:
+            return self.respond(request)
+        finally:
+            _request_scope.reset(scope)
+
+    def respond(self, request):
         if not self.may_use_cache(request):
             return mark_private_if_personal(request, self.get_response(request))
         started = timezone.now()
@@ -240,7 +248,21 @@ def page_key(generation, address):
     return f"page:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
+# What a request has read of the shared cache: its generation, read once for the page and all its
+# fragments rather than once per fragment. A save in the request forgets it (invalidate_pages).
+_request_scope = contextvars.ContextVar("page_cache_request_scope", default=None)
+
+
 def current_generation():
+    scope = _request_scope.get()
+    if scope is None:
+        return read_generation()
+    if "generation" not in scope:
+        scope["generation"] = read_generation()
+    return scope["generation"]
+
+
+def read_generation():
     if owes_invalidation() and not replace_generation():
         raise RuntimeError("the generation could not be replaced since the cache failed")
     shared = caches[SHARED]
@@ -255,6 +277,9 @@ def current_generation():
 
 def invalidate_pages():
     """Every cached page is stale from now on, in every process."""
+    scope = _request_scope.get()
+    if scope is not None:
+        scope.pop("generation", None)
     if not replace_generation():
         logger.error(
             "Could not invalidate the page cache (the %r cache does not answer). This process "

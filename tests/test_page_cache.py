@@ -17,6 +17,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCacheClient, RedisSerializer
 from django.db import models
 from django.db.models.signals import post_save
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import isolate_apps
 from django.utils import timezone
@@ -430,6 +431,39 @@ def test_pages_are_invalidated_when_the_transaction_commits_not_before(
         assert caches["shared"].get(page_cache_module.GENERATION_KEY) == generation
     assert caches["shared"].get(page_cache_module.GENERATION_KEY) != generation
     assert "Neuer Titel" in page(visitor, "/presse/")
+
+
+def test_a_request_reads_the_generation_once_and_afresh_after_its_own_save(rf, db, monkeypatch):
+    """The page and every kept fragment of a request share the generation it read first (one
+    read of the shared cache, not one per fragment); once the request has saved something,
+    what it keeps from then on goes under the new generation."""
+    reads = []
+    shared_get = caches["shared"].get
+    monkeypatch.setattr(
+        caches["shared"], "get", lambda key, *args: reads.append(key) or shared_get(key, *args)
+    )
+    seen, reads_in_view = [], []
+
+    def view(request):
+        before = len(reads)
+        seen.extend(page_cache_module.current_generation() for _ in range(3))
+        reads_in_view.append(len(reads) - before)
+        page_cache_module.invalidate_pages()  # as a save's on_commit does
+        before = len(reads)
+        seen.append(page_cache_module.current_generation())
+        reads_in_view.append(len(reads) - before)
+        return HttpResponse("Seite")
+
+    PageCacheMiddleware(view)(rf.get("/presse/"))
+    assert seen[0] == seen[1] == seen[2] != seen[3]
+    assert seen[3] == caches["shared"].get(page_cache_module.GENERATION_KEY)
+    # None before the save (the middleware read it for the page's key), one after it.
+    assert reads_in_view == [0, 1]
+    # Outside a request (a command, a mail) each call reads the shared cache.
+    page_cache_module.invalidate_pages()
+    assert page_cache_module.current_generation() == caches["shared"].get(
+        page_cache_module.GENERATION_KEY
+    )
 
 
 # --- The clock: embargo and events -------------------------------------------------------------
