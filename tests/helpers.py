@@ -59,9 +59,9 @@ def image_upload(name="bild.png"):
     return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
 
 
-def page(client, url, params=None):
+def page(client, url, params=None, **headers):
     """The HTML of a page that must answer 200."""
-    response = client.get(url, params)
+    response = client.get(url, params, **headers)
     assert response.status_code == 200, url
     return response.content.decode()
 

@@ -7,9 +7,10 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
-from releases.models import Organisation, PressRelease, ProjectPartner, ReleaseImage
+from releases.models import EmbargoLink, Organisation, PressRelease, ProjectPartner, ReleaseImage
 
 from .helpers import count_queries, page, titles
 
@@ -142,6 +143,43 @@ def test_release_page_shows_an_added_image_and_a_new_boilerplate_at_once(
         other = make_release(images=1)
         release.images.set(other.images.all())
     assert "Bildunterschrift 0" in page(client, release.get_absolute_url())
+
+
+# --- Who sees the kept release page ------------------------------------------------------------
+
+
+def test_release_page_is_kept_apart_for_each_host(client, make_release, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "presse.example.de"]
+    release = make_release(images=1)
+    for _ in range(2):
+        page(client, release.get_absolute_url())
+    html = page(client, release.get_absolute_url(), HTTP_HOST="presse.example.de")
+    assert (
+        f'<link rel="canonical" href="http://presse.example.de{release.get_absolute_url()}">'
+        in html
+    )
+    assert "http://testserver" not in html
+
+
+def test_preview_and_embargo_page_are_not_taken_from_the_kept_public_page(
+    client, make_release, time_machine, django_user_model
+):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    release = make_release(title="Bald öffentlich", publish_at=now + datetime.timedelta(hours=1))
+    link = EmbargoLink.objects.create(release=release)
+    time_machine.move_to(now + datetime.timedelta(hours=2))
+    for _ in range(2):
+        public = page(client, release.get_absolute_url())
+    assert "Vorschau" not in public and "Sperrfrist" not in public
+    staff = Client()
+    staff.force_login(django_user_model.objects.create_superuser("chefin"))
+    preview = page(staff, f"/presse/vorschau/{release.pk}/")
+    assert "Vorschau – Veröffentlicht" in preview
+    time_machine.move_to(now)
+    embargo = page(client, link.get_absolute_url())
+    assert "Sperrfrist: " in embargo
+    assert embargo.count(link.token) > 1  # its downloads go through the link, not the public ones
 
 
 # --- A withdrawal -------------------------------------------------------------------------------

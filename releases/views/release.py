@@ -83,6 +83,8 @@ class ReleaseDetailView(DetailView):
                 object=self.object,
                 contacts=shown["contacts"],
                 related_releases=shown["related_releases"],
+                # Its head and content are kept by release and host (absolute links in them).
+                fragment_key=f"release:{self.object.pk}:{request.scheme}://{request.get_host()}",
             )
         )
 
