@@ -3,6 +3,7 @@ import datetime
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import ListView
 
 from .. import search
@@ -34,8 +35,9 @@ class HomeView(ListView):
         return public_releases()[:7]
 
     def get_context_data(self, **kwargs):
+        # Read when the page's content is rendered, not when it is kept (templates/…/home.html).
         running = Project.objects.public().filter(status=Project.Status.RUNNING)
-        return super().get_context_data(running_projects=list(running), **kwargs)
+        return super().get_context_data(running_projects=running, **kwargs)
 
 
 class ArchivePaginator(Paginator):
@@ -66,7 +68,10 @@ class ReleaseArchiveView(ListView):
     partner) an archive page costs seven queries, plus one to look up each chosen topic, project
     or partner, whatever the number of releases. The counts are the same for every page number:
     they are kept like a page (releases.cache.remembered), so that the other pages of a period,
-    search and filters cost two queries (the list, its topics).
+    search and filters cost two queries (the list, its topics). What the page shows is kept the
+    same way (templates/releases/archive.html: the filter block, the year navigation, the list by
+    page number), and what a kept fragment shows is not read at all: the facets and the year
+    navigation are lazy, the list's queryset is only run when the list is rendered.
     """
 
     template_name = "releases/archive.html"
@@ -87,8 +92,7 @@ class ReleaseArchiveView(ListView):
             return self.list_page(request, *args, **kwargs).render()
 
     def list_page(self, request, *args, **kwargs):
-        self.counts = remembered(self.counts_key(), self.count)
-        self.month_counts = self.counts["month_counts"]
+        self.month_counts = remembered(self.counts_key(), self.count)
         if not self.period_exists():
             raise Http404("Für diesen Zeitraum gibt es keine Pressemitteilungen.")
         return super().get(request, *args, **kwargs)
@@ -99,19 +103,16 @@ class ReleaseArchiveView(ListView):
             for year, month, _count, _matching in self.month_counts
         )
 
-    def counts_key(self):
+    def counts_key(self, what="archive"):
         """The counts depend on the period, the search and the filters, not on the page number."""
         values = {name: getattr(value, "slug", value) for name, value in self.form.values().items()}
-        return repr(["archive", self.year, self.month, sorted(values.items())])
+        return repr([what, self.year, self.month, sorted(values.items())])
 
     def count(self):
-        """The month counts and the facets: five queries."""
+        """The month counts (year, month, releases, matching releases): one query."""
         published = PressRelease.objects.published()
         matching = self.form.narrow(published) if self.form.values() else None
-        self.month_counts = list(published.month_counts_matching(matching))
-        if not self.period_exists():  # a 404: no facets to count
-            return {"month_counts": self.month_counts}
-        return {"month_counts": self.month_counts, **self.facets()}
+        return list(published.month_counts_matching(matching))
 
     def in_period(self, releases):
         if self.year is not None:
@@ -136,7 +137,8 @@ class ReleaseArchiveView(ListView):
         )
         return paginator
 
-    def get_context_data(self, **kwargs):
+    def archive_years(self):
+        """The year navigation: each year with its count and, for the year shown, its months."""
         years = {}
         for year, month, _count, matching in self.month_counts:
             if not matching and year != self.year:
@@ -145,11 +147,15 @@ class ReleaseArchiveView(ListView):
             entry["count"] += matching
             if matching or month == self.month:
                 entry["months"].append({"date": datetime.date(year, month, 1), "count": matching})
+        return list(years.values())
+
+    def get_context_data(self, **kwargs):
         # Links to another year or month keep the search and filters (but not the page number).
         filters = self.request.GET.copy()
         filters.pop("page", None)
         return super().get_context_data(
-            archive_years=list(years.values()),
+            # Read when the year navigation is rendered, not when it is kept (fragment_key).
+            archive_years=SimpleLazyObject(self.archive_years),
             year=self.year,
             month=datetime.date(self.year, self.month, 1) if self.month is not None else None,
             filter_query=f"?{filters.urlencode()}" if filters else "",
@@ -160,13 +166,14 @@ class ReleaseArchiveView(ListView):
             # The filter block and the year navigation show the counts: kept with the same key
             # (releases/templatetags/remembered.py); not kept when a field shows an error.
             fragment_key=None if self.form.errors else self.counts_key(),
-            **self.counts,
+            facets=SimpleLazyObject(lambda: remembered(self.counts_key("facets"), self.facets)),
             **kwargs,
         )
 
     def facets(self):
         """The filters' choices, each with its count: what the list would hold with that choice
-        (within the year or month shown, with the other filters and the search). One query each."""
+        (within the year or month shown, with the other filters and the search). One query each.
+        Read by the filter block when it is rendered (`facets` is lazy)."""
         in_period = self.in_period(PressRelease.objects.published())
         values = self.form.values()
         places = self.form.narrow(in_period, skip="ort").place_counts()
