@@ -177,9 +177,9 @@ def test_project_pages_cost_the_same_queries_for_3_or_30_rows(
         )
         make_release(topics=[topic]).projects.add(project)
         make_project(status=Project.Status.COMPLETED)
-    # project with its count of public releases, partner roles with partners, areas, events,
-    # page of releases, their topics
-    with django_assert_num_queries(6):
+    # project, partner roles with partners, areas, events, count of public releases, page of
+    # releases, their topics (all but the project are kept: test_remembered_fragments.py)
+    with django_assert_num_queries(7):
         page(client, project.get_absolute_url())
     with django_assert_num_queries(1):
         page(client, "/projekte/")

@@ -252,6 +252,25 @@ def test_project_page_moves_an_event_to_the_past_at_its_moment(client, make_proj
     assert "Nächste Termine" not in page(client, project.get_absolute_url())
 
 
+def test_project_page_lists_a_release_at_its_moment_not_before(
+    client, make_project, make_release, time_machine
+):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    project = make_project()
+    for number in range(10):
+        make_release(title=f"Frühere Mitteilung {number}").projects.add(project)
+    later = make_release(title="Unter Sperrfrist", publish_at=now + datetime.timedelta(seconds=90))
+    later.projects.add(project)
+    for _ in range(2):
+        html = page(client, project.get_absolute_url())
+    assert "Unter Sperrfrist" not in html and 'rel="next"' not in html
+    time_machine.move_to(now + datetime.timedelta(seconds=90))
+    html = page(client, project.get_absolute_url())
+    assert "Unter Sperrfrist" in html
+    assert 'rel="next"' in html  # eleven releases: the kept count has grown too
+
+
 def test_project_page_shows_a_new_partner_at_once(client, make_project, make_partner, committed):
     project = make_project()
     for _ in range(2):

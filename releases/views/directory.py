@@ -28,7 +28,8 @@ def public_release_count(relation):
 
 class ReleasesOfObjectMixin:
     """For the pages of a project or a partner with its public releases (paginated): the object
-    is fetched with `public_release_count`, which the paginator takes as its count."""
+    carries `public_release_count` (fetched with it, or kept), which the paginator takes as its
+    count."""
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
@@ -51,34 +52,38 @@ class ProjectListView(ListView):
         return context
 
 
-def project_relations(project):
-    """The partners (with their roles), areas and events a project page shows, prefetched onto
-    `project`: three queries; what it returns can be kept (releases.cache.remembered)."""
+def project_page_data(project):
+    """What a project page shows besides the project's own fields: its partners (with their
+    roles), areas and events, prefetched onto `project`, and the number of its public releases
+    (the paginator's count). Four queries; what it returns can be kept
+    (releases.cache.remembered)."""
     prefetch_related_objects(
         [project],
         Prefetch("partner_roles", ProjectPartner.objects.select_related("partner")),
         Prefetch("areas", ProjectArea.objects.prefetch_related("events")),
     )
-    return project._prefetched_objects_cache
+    return {
+        "relations": project._prefetched_objects_cache,
+        "release_count": PressRelease.objects.published().filter(projects=project).count(),
+    }
 
 
 class ProjectDetailView(ReleasesOfObjectMixin, SingleObjectMixin, ListView):
     """A project with its areas, events and partners, and its public releases (paginated).
-    The project and its releases are read on every visit; its partners, areas and events are
-    kept like the archive's counts, by project: any save renews them, and they live no longer
-    than the next event to pass (releases.cache.next_change)."""
+    The project is read on every visit (Project.objects.public()); its partners, areas, events
+    and the number of its releases are kept like the archive's counts, by project: any save
+    renews them, and they live no longer than the next event to pass or embargo to end
+    (releases.cache.next_change). Its page of releases is kept by the template."""
 
     template_name = "releases/project_detail.html"
     paginate_by = 10
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object(
-            Project.objects.public().annotate(public_release_count=public_release_count("projects"))
-        )
+        self.object = self.get_object(Project.objects.public())
+        kept = remembered(f"project-page:{self.object.pk}", lambda: project_page_data(self.object))
         # The kept relations become the project's prefetched ones: project.areas.all etc.
-        self.object._prefetched_objects_cache = remembered(
-            f"project-page:{self.object.pk}", lambda: project_relations(self.object)
-        )
+        self.object._prefetched_objects_cache = kept["relations"]
+        self.object.public_release_count = kept["release_count"]
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
