@@ -6,6 +6,7 @@ content, a release page's head and content and a project page's
 moment, after an edit and after a withdrawal."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -162,6 +163,25 @@ def test_release_page_shows_an_added_image_and_a_new_boilerplate_at_once(
         other = make_release(images=1)
         release.images.set(other.images.all())
     assert "Bildunterschrift 0" in page(client, release.get_absolute_url())
+
+
+# --- The page frame -------------------------------------------------------------------------
+
+
+def test_kept_navigation_marks_the_section_of_each_page(client, make_release, make_project):
+    release, project = make_release(), make_project()
+    current = {}
+    for _ in range(2):  # built, then kept
+        for address in ["/", "/presse/", release.get_absolute_url(), "/projekte/"]:
+            current[address] = re.findall(
+                r'<a href="([^"]+)" aria-current="page"', page(client, address)
+            )
+        current["project"] = re.findall(
+            r'<a href="([^"]+)" aria-current="page"', page(client, project.get_absolute_url())
+        )
+    assert current["/"] == []
+    assert current["/presse/"] == current[release.get_absolute_url()] == ["/presse/"]
+    assert current["/projekte/"] == current["project"] == ["/projekte/"]
 
 
 # --- Who sees the kept release page ------------------------------------------------------------
