@@ -26,12 +26,14 @@ Queries are parsed with `websearch_to_tsquery`, which accepts anything a person 
 
 Speed, for a word in nearly every release ("Fachkräfte": 97,500 of 100,000):
 - Finding and counting the matches: the GIN index answers without reading the stored vectors.
-  The planner, which does not know what reading a vector costs (it is stored out of line,
-  compressed), prefers a sequential scan that reads every vector once such a word matches most
+  The planner, which does not know what reading a vector costs (it is stored out of line, in
+  the TOAST table), prefers a sequential scan that reads every vector once such a word matches most
   rows: 133 ms instead of 5 ms at 10,000 releases. A search page therefore runs its queries with
   sequential scans switched off (`index_scans`), the planner's own switch for this.
 - Ranking reads the vector of every release it ranks, so only the newest RANKED_MATCHES matches
   are ranked by relevance; older matches follow them, newest first (`Hits`).
+- A snippet (`ts_headline`) parses the whole text of its release again: the costliest part of a
+  page of hits. A page makes the snippets of the hits it shows and of no others (`Hits`).
 """
 
 from contextlib import contextmanager
