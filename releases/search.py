@@ -150,6 +150,8 @@ def index_scans(using="default"):
     The settings travel in front of each query, in the same round trip: PostgreSQL runs the
     statements of one query string as one transaction, so SET LOCAL holds for that query alone
     (inside a transaction of Django's `atomic`, until it ends). No BEGIN and COMMIT of its own.
+    A server-side cursor (`QuerySet.iterator()`) takes a single statement: its query goes
+    without them.
 
     JIT compilation goes off with them: a query that still needs a sequential scan (a small
     table without a fitting index) is planned with a huge cost, which would make PostgreSQL
@@ -159,7 +161,9 @@ def index_scans(using="default"):
         return
 
     def with_settings(execute, sql, params, many, context):
-        return execute(INDEX_SCAN_SETTINGS + sql, params, many, context)
+        if context["cursor"].cursor.name is None:  # not a server-side cursor
+            sql = INDEX_SCAN_SETTINGS + sql
+        return execute(sql, params, many, context)
 
     with connections[using].execute_wrapper(with_settings):
         yield

@@ -322,6 +322,19 @@ def test_index_scans_do_not_make_postgresql_compile_a_small_query():
     assert "JIT" not in plan
 
 
+@postgresql_only
+def test_index_scans_leave_a_server_side_cursor_alone(make_release):
+    """QuerySet.iterator() reads through a server-side cursor, which takes a single statement:
+    its query goes without the settings that index_scans puts in front of the others."""
+    make_release(title="Kooperation")
+    with index_scans():
+        found = PressRelease.objects.search("Kooperation").iterator()
+        assert [release.title for release in found] == ["Kooperation"]
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            assert cursor.fetchone() == ("off",)
+
+
 def test_a_search_with_a_topic_costs_three_queries_however_many_hits(
     client, make_release, settings, committed
 ):
