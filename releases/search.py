@@ -26,18 +26,20 @@ Queries are parsed with `websearch_to_tsquery`, which accepts anything a person 
 
 Speed, for a word in nearly every release ("Fachkräfte": 97,500 of 100,000):
 - Finding and counting the matches: the GIN index answers without reading the stored vectors.
-  The planner, which does not know what reading a vector costs (it is stored out of line,
-  compressed), prefers a sequential scan that reads every vector once such a word matches most
+  The planner, which does not know what reading a vector costs (it is stored out of line, in
+  the TOAST table), prefers a sequential scan that reads every vector once such a word matches most
   rows: 133 ms instead of 5 ms at 10,000 releases. A search page therefore runs its queries with
   sequential scans switched off (`index_scans`), the planner's own switch for this.
 - Ranking reads the vector of every release it ranks, so only the newest RANKED_MATCHES matches
   are ranked by relevance; older matches follow them, newest first (`Hits`).
+- A snippet (`ts_headline`) parses the whole text of its release again: the costliest part of a
+  page of hits. A page makes the snippets of the hits it shows and of no others (`Hits`).
 """
 
 from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.functions import Concat, Replace
 from django.utils.html import escape
@@ -136,10 +138,20 @@ def matches(text, using="default"):
     )
 
 
+# The planner settings of `index_scans`, sent in front of each query.
+INDEX_SCAN_SETTINGS = "SET LOCAL enable_seqscan = off; SET LOCAL jit = off; "
+
+
 @contextmanager
 def index_scans(using="default"):
-    """Run the queries inside with sequential scans switched off (PostgreSQL; for this
-    transaction only), so that the matches come from the GIN index, also for common words.
+    """Run the queries inside with sequential scans switched off (PostgreSQL), so that the
+    matches come from the GIN index, also for common words.
+
+    The settings travel in front of each query, in the same round trip: PostgreSQL runs the
+    statements of one query string as one transaction, so SET LOCAL holds for that query alone
+    (inside a transaction of Django's `atomic`, until it ends). No BEGIN and COMMIT of its own.
+    A server-side cursor (`QuerySet.iterator()`) takes a single statement: its query goes
+    without them.
 
     JIT compilation goes off with them: a query that still needs a sequential scan (a small
     table without a fitting index) is planned with a huge cost, which would make PostgreSQL
@@ -147,9 +159,13 @@ def index_scans(using="default"):
     if not is_available(using):
         yield
         return
-    with transaction.atomic(using=using):
-        with connections[using].cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
+
+    def with_settings(execute, sql, params, many, context):
+        if context["cursor"].cursor.name is None:  # not a server-side cursor
+            sql = INDEX_SCAN_SETTINGS + sql
+        return execute(sql, params, many, context)
+
+    with connections[using].execute_wrapper(with_settings):
         yield
 
 
@@ -182,20 +198,26 @@ class Hits:
     """The matches of a search in the order the archive lists them: the newest RANKED_MATCHES
     most relevant first, then the older ones newest first; every hit with its snippet.
 
-    `matches`: the releases matching `text` (filtered, in the archive's order). The Paginator
-    slices this; a page is one query (two where it spans both parts)."""
+    `matches`: the releases matching `text` (filtered, in the archive's order); `releases`: the
+    releases as a list shows them (columns, related objects). The Paginator slices this. A page
+    is one query (two where it spans both parts): it picks the ids of its hits, then reads those
+    releases by id and cuts their snippets, so that a snippet is made for the hits shown and for
+    no other (page 26 would otherwise make the 520 snippets of all hits before it)."""
 
-    def __init__(self, matches, text):
-        self.ranked = matches.ranked(text)
-        self.older = matches.with_snippets(text)
+    def __init__(self, matches, text, releases):
+        self.matches, self.text, self.releases = matches, text, releases
 
     def __getitem__(self, items):
         start, stop = items.start or 0, items.stop
         hits = []
         if start < RANKED_MATCHES:
-            hits += self.ranked[start : min(stop, RANKED_MATCHES)]
+            ranked = self.matches.ranked(self.text).values("pk")[start : min(stop, RANKED_MATCHES)]
+            hits += (
+                self.releases.filter(pk__in=ranked).by_relevance(self.text).with_snippets(self.text)
+            )
         if stop > RANKED_MATCHES:
-            hits += self.older[max(start, RANKED_MATCHES) : stop]
+            older = self.matches.values("pk")[max(start, RANKED_MATCHES) : stop]
+            hits += self.releases.filter(pk__in=older).with_snippets(self.text)
         return hits
 
 

@@ -8,11 +8,11 @@ from django.db import connection
 from django.utils import timezone
 
 from releases import search as search_module
-from releases.models import PressRelease, ProjectEvent
+from releases.models import PressRelease, ProjectEvent, Topic
 from releases.search import index_scans
 from releases.views.archive import ReleaseArchiveView
 
-from .helpers import titles
+from .helpers import count_queries, page, titles
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -320,3 +320,39 @@ def test_index_scans_do_not_make_postgresql_compile_a_small_query():
         plan = ProjectEvent.objects.filter(starts_at__gte=timezone.now()).explain(analyze=True)
     assert "Seq Scan" in plan  # no index fits: the case this is about
     assert "JIT" not in plan
+
+
+@postgresql_only
+def test_index_scans_leave_a_server_side_cursor_alone(make_release):
+    """QuerySet.iterator() reads through a server-side cursor, which takes a single statement:
+    its query goes without the settings that index_scans puts in front of the others."""
+    make_release(title="Kooperation")
+    with index_scans():
+        found = PressRelease.objects.search("Kooperation").iterator()
+        assert [release.title for release in found] == ["Kooperation"]
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            assert cursor.fetchone() == ("off",)
+
+
+def test_a_search_with_a_topic_costs_three_queries_however_many_hits(
+    client, make_release, settings, committed
+):
+    """With its counts kept (as every page after the first finds them): the topic, the page of
+    hits with their snippets, their topics. The planner settings of a search page
+    (search.index_scans) travel with its queries: no query of their own."""
+    settings.COUNTS_CACHE_SECONDS = 600
+    topic = Topic.objects.create(name="Fachkräfte")
+    params = {"q": "Kooperation", "thema": topic.slug}
+
+    def add(count):
+        with committed():  # a save makes the counts fresh (releases.cache)
+            for _ in range(count):
+                make_release(topics=[topic], lead="Eine Kooperation mit der Kammer.")
+        page(client, "/presse/", params)  # counts the hits and keeps the counts
+        return count_queries(client, "/presse/", params)
+
+    few = add(3)
+    many = add(27)
+    assert len(titles(page(client, "/presse/", params))) == 20  # a full page of 30 hits
+    assert few == many == 3

@@ -137,13 +137,17 @@ class PressReleaseQuerySet(models.QuerySet):
         lists older matches after them: search.Hits."""
         if not search.is_available(self.db):
             return self
-        ordering = self.model._meta.ordering
-        newest = self.order_by(*ordering).values("pk")[: search.RANKED_MATCHES]
-        return (
-            self.filter(pk__in=newest)
-            .with_snippets(text)
-            .annotate(search_rank=search.rank(text))
-            .order_by("-search_rank", *ordering)
+        newest = self.order_by(*self.model._meta.ordering).values("pk")[: search.RANKED_MATCHES]
+        # Read by id: filtering them again would make PostgreSQL look for every match once more.
+        return self.model.objects.filter(pk__in=newest).by_relevance(text).with_snippets(text)
+
+    def by_relevance(self, text):
+        """These releases, the most relevant to `text` first, the newest first among equals
+        (PostgreSQL; in their order elsewhere)."""
+        if not search.is_available(self.db):
+            return self
+        return self.annotate(search_rank=search.rank(text)).order_by(
+            "-search_rank", *self.model._meta.ordering
         )
 
     def with_snippets(self, text):

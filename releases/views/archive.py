@@ -124,7 +124,7 @@ class ReleaseArchiveView(ListView):
     def get_queryset(self):
         releases = self.form.narrow(self.in_period(public_releases()))
         if "q" in self.form.values():
-            return search.Hits(releases, self.form.values()["q"])
+            return search.Hits(releases, self.form.values()["q"], public_releases())
         return releases
 
     def get_paginator(self, *args, **kwargs):
