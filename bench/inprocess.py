@@ -124,7 +124,7 @@ def profile(client, path, top=25):
 
 
 def table(pages):
-    """Measure each page; the rows of a markdown table."""
+    """Measure each page: the rows of a markdown table, and each page's figures by name."""
     from django.test import Client
 
     public, staff = Client(), staff_client()
@@ -133,9 +133,10 @@ def table(pages):
         f"| after an edit ({AFTER_EDIT_REQUESTS}): median ms | queries |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
+    results = {}
     for name, path in pages:
         client = staff if name.startswith("admin") else public
-        result = measure(client, path)
+        result = results[name] = measure(client, path)
         status = "" if result["status"] == 200 else f" (status {result['status']})"
         rows.append(
             f"| {name}{status} | {result['median']:.2f} | {result['p95']:.2f} | "
@@ -143,7 +144,7 @@ def table(pages):
             f"{result['after_edit_queries']} |"
         )
         print(rows[-1], flush=True)
-    return rows
+    return rows, results
 
 
 def main(args):
@@ -165,7 +166,7 @@ def main(args):
     only = [args[i + 1] for i, arg in enumerate(args) if arg == "--only"]
     if only:
         pages = [(name, path) for name, path in pages if any(part in name for part in only)]
-    print("\n".join(table(pages)))
+    print("\n".join(table(pages)[0]))
 
 
 if __name__ == "__main__":
