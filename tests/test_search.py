@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from releases import search as search_module
@@ -356,3 +357,23 @@ def test_a_search_with_a_topic_costs_three_queries_however_many_hits(
     many = add(27)
     assert len(titles(page(client, "/presse/", params))) == 20  # a full page of 30 hits
     assert few == many == 3
+
+
+@postgresql_only
+@pytest.mark.parametrize("number", [2, 4])  # among the ranked hits, among the older ones
+def test_a_page_of_hits_cuts_the_snippets_of_its_own_hits_only(
+    client, make_release, monkeypatch, number
+):
+    """A snippet parses the whole text of its release. The query that cuts them reads the
+    page's hits by id; it skips no rows (with OFFSET it would cut a snippet for every hit
+    before the page: 8,000 for page 400 of a common word)."""
+    monkeypatch.setattr(search_module, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(ReleaseArchiveView, "paginate_by", 1)
+    for number_of_day in range(1, 6):
+        make_release(lead="Eine Kooperation mit der Kammer.", release_date=day(number_of_day))
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client, "/presse/", {"q": "Kooperation", "page": number})
+    assert len(titles(html)) == 1 and "<mark>Kooperation</mark>" in html
+    [snippets] = [query["sql"] for query in queries if "ts_headline" in query["sql"]]
+    outer = snippets.rsplit(")", 1)[1]  # after the subqueries that pick the page's ids
+    assert "OFFSET" not in outer and "LIMIT" not in outer, outer

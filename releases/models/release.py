@@ -133,13 +133,13 @@ class PressReleaseQuerySet(models.QuerySet):
 
     def ranked(self, text):
         """The newest search.RANKED_MATCHES of these releases (the matches of `text`), most
-        relevant first, each with its snippet (PostgreSQL; as they are elsewhere). The archive
-        lists older matches after them: search.Hits."""
+        relevant first (PostgreSQL; as they are elsewhere). The archive lists older matches
+        after them, and shows snippets (`with_snippets`) for the hits of a page: search.Hits."""
         if not search.is_available(self.db):
             return self
         newest = self.order_by(*self.model._meta.ordering).values("pk")[: search.RANKED_MATCHES]
         # Read by id: filtering them again would make PostgreSQL look for every match once more.
-        return self.model.objects.filter(pk__in=newest).by_relevance(text).with_snippets(text)
+        return self.model.objects.filter(pk__in=newest).by_relevance(text)
 
     def by_relevance(self, text):
         """These releases, the most relevant to `text` first, the newest first among equals
