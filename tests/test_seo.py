@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from releases.models import EmbargoLink, PressRelease, Project
+from releases.sitemaps import release_change
 
 from .helpers import SITEMAP_NS, head, json_ld, sitemap, sitemap_pages, xml
 
@@ -188,6 +189,26 @@ def test_a_sitemap_page_says_when_it_last_changed(client, make_release):
     assert again.status_code == 304
     # The list pages: the contact page keeps no time of change, so the page has no Last-Modified.
     assert not client.get("/sitemap-seiten.xml").has_header("Last-Modified")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL query plan")
+def test_the_index_reads_the_latest_change_from_an_index_not_from_every_release(db):
+    moment = timezone.now() - datetime.timedelta(days=1)
+    PressRelease.objects.bulk_create(
+        PressRelease(
+            title=f"Mitteilung {number}",
+            slug=f"mitteilung-{number}",
+            release_date=datetime.date(2022, 3, 28),
+            status=PressRelease.Status.PUBLISHED,
+            publish_at=moment - datetime.timedelta(minutes=number),
+        )
+        for number in range(2000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE releases_pressrelease")
+    releases = PressRelease.objects.published()
+    newest_first = releases.annotate(changed=release_change()).order_by("-changed")
+    assert "release_change_idx" in newest_first[:1].explain()
 
 
 def test_a_large_archive_is_listed_in_pages_of_the_index(client, make_release, monkeypatch):

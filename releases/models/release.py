@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Min, Q
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractMonth, ExtractYear, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -334,6 +334,10 @@ class PressRelease(models.Model):
                 fields=["status", "-release_date", "-publish_at", "-id"],
                 name="release_public_order_idx",
             ),
+            # The moment a release last changed on the public site (releases.sitemaps.
+            # release_change): the sitemap index finds the newest public one, and the newest on a
+            # project's or partner's page, in a few rows instead of reading every release.
+            models.Index(Greatest("updated_at", "publish_at"), name="release_change_idx"),
         ]
         constraints = [
             models.CheckConstraint(
