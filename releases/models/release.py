@@ -377,6 +377,19 @@ class PressRelease(models.Model):
     def get_absolute_url(self):
         return reverse("releases:detail", kwargs=self.url_kwargs())
 
+    @staticmethod
+    def addresses():
+        """For long lists: a function (release_date, slug) → the release's address, what
+        get_absolute_url() gives, formatted after one reverse() instead of one per release
+        (1,000 reverse() calls took 30 ms). tests/test_seo.py and test_feeds.py check the two
+        agree."""
+        archive = reverse("releases:archive")  # /presse/, which a release's address continues
+
+        def address(day, slug):
+            return f"{archive}{day.year:04d}/{day.month:02d}/{day.day:02d}/{slug}/"
+
+        return address
+
     def url_kwargs(self):
         """The parts of the permanent address /presse/YYYY/MM/DD/<slug>/."""
         day = self.release_date
