@@ -1,13 +1,17 @@
 """Views of the site itself rather than of the news archive: sitemap, robots.txt and the
 rich-text editor's image upload."""
 
+from html import escape
+
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 from django.views.decorators.http import require_POST
 
 from allianz_site.uploads import clean_image
@@ -27,24 +31,56 @@ def sitemap_index(request):
     """/sitemap.xml: the index of the sections, a link to each page of each section.
 
     Not Django's index view: that takes the host from the sites framework, which here serves
-    only the flatpages; these addresses carry the request's host, as the sections' do."""
+    only the flatpages; these addresses carry the request's host, as the sections' do. And each
+    section says its size and latest lastmod in one query (four in all, Django's asks ten)."""
     entries = []
     for name, section in request_sitemaps(request).items():
         url = request.build_absolute_uri(reverse("sitemap_section", args=[name]))
-        lastmod = section.get_latest_lastmod()
+        pages, lastmod = section.pages_and_latest()
         entries.append(sitemap_views.SitemapIndexItem(url, lastmod))
         entries += [
             sitemap_views.SitemapIndexItem(f"{url}?p={page}", lastmod)
-            for page in range(2, section.paginator.num_pages + 1)
+            for page in range(2, pages + 1)
         ]
     return TemplateResponse(
         request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
     )
 
 
+@sitemap_views.x_robots_tag
 def sitemap_section(request, section):
-    """/sitemap-<section>.xml (?p=2 ...): Django's sitemap view; unknown sections and pages 404."""
-    return sitemap_views.sitemap(request, request_sitemaps(request), section=section)
+    """/sitemap-<section>.xml (?p=2 ...): one page of a section; unknown sections and pages 404.
+
+    What Django's sitemap view answers (the same XML, Last-Modified when every address has a
+    lastmod), but the XML is written by urlset(): Django's template took over 20 times as long
+    for a page of 1,000 releases, the slowest part of the page."""
+    if section not in sitemaps:
+        raise Http404("Diese Sitemap gibt es nicht.")
+    try:
+        entries = sitemaps[section](request).entries(request.GET.get("p", 1))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("Diese Seite der Sitemap gibt es nicht.") from None
+    response = HttpResponse(urlset(entries), content_type="application/xml")
+    lastmods = [lastmod for _, lastmod in entries]
+    if lastmods and None not in lastmods:
+        response.headers["Last-Modified"] = http_date(max(lastmods).timestamp())
+    return response
+
+
+def urlset(entries):
+    """The XML of a sitemap page, as Django's template sitemap.xml writes it: each address, and
+    the day (in the site's time zone) of its lastmod."""
+    zone = timezone.get_current_timezone()
+    urls = []
+    for location, lastmod in entries:
+        day = f"<lastmod>{lastmod.astimezone(zone).date()}</lastmod>" if lastmod else ""
+        urls.append(f"<url><loc>{escape(location)}</loc>{day}</url>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+        f"{''.join(urls)}\n</urlset>\n"
+    )
 
 
 def robots_txt(request):

@@ -8,11 +8,17 @@ The list pages, every public release, project and partner, and the legal pages.
 lastmod is the later of a page's own last change and that of the newest public release it lists
 (a release under embargo is saved before it appears, so its publication counts as a change).
 The legal pages are flatpages, which keep no time of change: they have no lastmod.
+
+The sections are Django's Sitemap classes (items, location, lastmod, the paginator); the views in
+allianz_site/views.py write their XML. Each section tells the index its size and latest lastmod in
+one query (`count_and_latest`), so the index asks four queries whatever the number of rows.
 """
+
+import math
 
 from django.contrib.flatpages.sitemaps import FlatPageSitemap
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -21,14 +27,31 @@ from .models import Partner, PressRelease, Project
 
 
 class RequestSitemap(Sitemap):
-    """A sitemap for one request (see allianz_site.views.sitemap_index): its addresses carry the request's
-    host, not the sites framework's domain (which serves only the flatpages)."""
+    """A section for one request (see allianz_site.views): its addresses carry the request's scheme
+    and host, not the sites framework's domain (which serves only the flatpages)."""
 
     def __init__(self, request):
         self.request = request
 
-    def get_domain(self, site=None):
-        return self.request.get_host()
+    def entries(self, page):
+        """(address, lastmod) of each item on one page; lastmod None where there is none.
+        Raises EmptyPage or PageNotAnInteger as the paginator does."""
+        site = f"{self.request.scheme}://{self.request.get_host()}"
+        lastmod = getattr(self, "lastmod", None)
+        return [
+            (site + self.location(item), lastmod(item) if lastmod else None)
+            for item in self.paginator.page(page).object_list
+        ]
+
+    def pages_and_latest(self):
+        """For the index: how many pages the section has, and its latest lastmod."""
+        count, latest = self.count_and_latest()
+        return max(1, math.ceil(count / self.limit)), latest
+
+    def count_and_latest(self):
+        """How many items, and the latest lastmod (None when an item has none): what Django's
+        index asks (paginator.num_pages, get_latest_lastmod()), at most one query."""
+        return self.paginator.count, self.get_latest_lastmod()
 
 
 def latest(*moments):
@@ -42,7 +65,7 @@ def release_change(prefix=""):
 
 
 def latest_public_release_change():
-    """The latest change of any public release: for the archive and the release sitemap."""
+    """The latest change of any public release: the lastmod of the list pages that show them."""
     return PressRelease.objects.published().aggregate(latest=Max(release_change()))["latest"]
 
 
@@ -53,38 +76,70 @@ def latest_release_change():
     )
 
 
+def latest_change_of(releases):
+    """The latest change of any of `releases`, for aggregate() beside a count: a subquery, newest
+    first, that reads a few rows of the index release_change_idx instead of every release."""
+    newest_first = releases.annotate(changed=release_change()).order_by("-changed")
+    return Max(Subquery(newest_first.values("changed")[:1]))  # aggregate() takes only aggregates
+
+
 class ReleaseSitemap(RequestSitemap):
     limit = 1000
 
     def items(self):
-        return PressRelease.objects.published().only(
-            "slug", "release_date", "publish_at", "updated_at"
+        # Rows rather than model instances: a page lists 1,000 of them.
+        return PressRelease.objects.published().values_list(
+            "release_date", "slug", release_change()
         )
 
-    def lastmod(self, release):
-        return release.modified_at
+    def location(self, row):
+        release_date, slug, _ = row
+        return self.address(release_date, slug)
 
-    def get_latest_lastmod(self):
-        # For the index: one aggregate instead of Django's default, a loop over every release.
-        return latest_public_release_change()
+    @cached_property
+    def address(self):
+        return PressRelease.addresses()
+
+    def lastmod(self, row):
+        return row[2]
+
+    def count_and_latest(self):
+        releases = PressRelease.objects.published()
+        found = releases.aggregate(count=Count("pk"), latest=latest_change_of(releases))
+        return found["count"], found["latest"]
 
 
-class ProjectSitemap(RequestSitemap):
+class ReleaseListSitemap(RequestSitemap):
+    """Projects or partners: a page changes when its object does, or when one of the public
+    releases it lists appears or changes."""
+
+    model = None
+    relation = None  # how a release refers to such objects
+
     def items(self):
-        projects = Project.objects.public().annotate(latest_release=latest_release_change())
-        return projects.order_by("name")
+        objects = self.model.objects.public().annotate(latest_release=latest_release_change())
+        return objects.order_by("name")
 
-    def lastmod(self, project):
-        return latest(project.updated_at, project.latest_release)
+    def lastmod(self, obj):
+        return latest(obj.updated_at, obj.latest_release)
+
+    def count_and_latest(self):
+        objects = self.model.objects.public()
+        listed = PressRelease.objects.published().filter(**{f"{self.relation}__in": objects})
+        found = objects.aggregate(
+            count=Count("pk"), changed=Max("updated_at"), listed_changed=latest_change_of(listed)
+        )
+        return found["count"], latest(found["changed"], found["listed_changed"])
 
 
-class PartnerSitemap(RequestSitemap):
-    def items(self):
-        partners = Partner.objects.public().annotate(latest_release=latest_release_change())
-        return partners.order_by("name")
+class ProjectSitemap(ReleaseListSitemap):
+    model = Project
+    relation = "projects"
 
-    def lastmod(self, partner):
-        return latest(partner.updated_at, partner.latest_release)
+
+class PartnerSitemap(ReleaseListSitemap):
+    model = Partner
+    relation = "partners"
 
 
 class PageSitemap(RequestSitemap):
@@ -104,6 +159,11 @@ class PageSitemap(RequestSitemap):
 
     def lastmod(self, name):
         return self.latest_changes[name]
+
+    def count_and_latest(self):
+        # The contact page keeps no time of change, so the section has no latest lastmod
+        # (Django's get_latest_lastmod() says the same after asking the three queries below).
+        return len(self.items()), None
 
     @cached_property
     def latest_changes(self):

@@ -211,7 +211,6 @@ def test_feed_queries_do_not_grow_with_releases(client, make_release, feed_url):
         return tuple(count_queries(client, feed_url(feed)) for feed in FEEDS)
 
     add(3)
-    client.get(ALL)  # Django's feed view looks up the current Site once per process (cached)
     few = counts()
     add(30)
     # releases, their images, their topics; topic and project feed first look up their object
@@ -253,6 +252,26 @@ def test_pages_announce_the_feeds(client, make_release, topic, make_project):
     assert 'href="/presse/feed/projekt/betriebsnachbarschaften/" type="application/rss+xml"' in (
         project_page
     )
+
+
+def test_feed_says_when_it_last_changed(client, make_release):
+    """Last-Modified is the newest item's publication or change, so readers that ask with
+    If-Modified-Since or the ETag get 304 Not Modified until a release appears or changes."""
+    with time_machine.travel(timezone.make_aware(datetime.datetime(2024, 3, 1, 9)), tick=False):
+        make_release(publish_at=timezone.now() - datetime.timedelta(days=2))
+    with time_machine.travel(timezone.make_aware(datetime.datetime(2024, 3, 2, 9)), tick=False):
+        make_release(publish_at=timezone.now() + datetime.timedelta(hours=3))
+    with time_machine.travel(timezone.make_aware(datetime.datetime(2024, 3, 2, 10)), tick=False):
+        response = client.get(ALL)
+        # the release under embargo, saved later, does not count before its moment
+        assert response["Last-Modified"] == "Fri, 01 Mar 2024 08:00:00 GMT"
+        since = {"If-Modified-Since": response["Last-Modified"]}
+        assert client.get(ALL, headers=since).status_code == 304
+        assert client.get(ALL, headers={"If-None-Match": response["ETag"]}).status_code == 304
+    with time_machine.travel(timezone.make_aware(datetime.datetime(2024, 3, 2, 13)), tick=False):
+        response = client.get(ALL, headers=since)
+        assert response.status_code == 200
+        assert response["Last-Modified"] == "Sat, 02 Mar 2024 11:00:00 GMT"
 
 
 def test_feed_body_is_one_piece_for_the_server_to_send(client, make_release):

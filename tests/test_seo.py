@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from releases.models import EmbargoLink, PressRelease, Project
+from releases.sitemaps import release_change
 
-from .helpers import head, json_ld, sitemap, sitemap_pages, xml
+from .helpers import SITEMAP_NS, head, json_ld, sitemap, sitemap_pages, xml
 
 
 def meta(head_html, key):
@@ -104,11 +105,110 @@ def test_sitemap_queries_do_not_grow_with_releases(
     few = {url: count(url) for url in sitemap_pages(client)}
     add(20)
     assert {url: count(url) for url in sitemap_pages(client)} == few
-    # The index: the list pages' three aggregates; for releases, projects and partners their
-    # latest change and their count; for the legal pages (no lastmod) their count.
-    assert count("/sitemap.xml") == 10
+    # The index: one query each for releases, projects and partners (their count and latest
+    # change), one for the legal pages (their count; no lastmod); the list pages need none.
+    assert count("/sitemap.xml") == 4
     # A section: its count and its page of addresses.
     assert count("/sitemap-pressemitteilungen.xml") == 2
+
+
+def test_each_page_of_the_release_sitemap_asks_two_queries(client, make_release, monkeypatch):
+    monkeypatch.setattr("releases.sitemaps.ReleaseSitemap.limit", 3)
+    for _ in range(7):
+        make_release()
+    for page in ["", "?p=2", "?p=3"]:
+        with CaptureQueriesContext(connection) as queries:
+            xml(client, f"/sitemap-pressemitteilungen.xml{page}")
+        assert len(queries) == 2, page
+
+
+def index_lastmods(client):
+    index = xml(client, "/sitemap.xml")
+    return {
+        entry.findtext("s:loc", namespaces=SITEMAP_NS): entry.findtext(
+            "s:lastmod", namespaces=SITEMAP_NS
+        )
+        for entry in index
+    }
+
+
+def test_the_index_gives_each_section_its_latest_change(
+    client, make_release, make_project, make_partner
+):
+    with at((2024, 1, 5)):
+        partner = make_partner(name="IHK Braunschweig", is_shareholder=True)
+    with at((2024, 1, 10)):
+        project = make_project(name="Betriebsnachbarschaften")
+    with at((2024, 2, 1)):
+        release = make_release(title="Auftakt")
+        release.projects.set([project])
+    with at((2024, 3, 1)):
+        make_release(title="Ohne Projekt und Partner")
+    with at((2024, 3, 2)):
+        moment = timezone.now() + datetime.timedelta(days=3)
+        embargoed = make_release(title="Sperrfrist", publish_at=moment)
+        embargoed.projects.set([project])
+        embargoed.partners.set([partner])
+    site = "http://testserver"
+    expected = {
+        # the contact page keeps no time of change, the legal pages neither
+        f"{site}/sitemap-seiten.xml": None,
+        f"{site}/sitemap-pressemitteilungen.xml": "2024-03-01T12:00:00+01:00",
+        f"{site}/sitemap-projekte.xml": "2024-02-01T12:00:00+01:00",
+        f"{site}/sitemap-partner.xml": "2024-01-05T12:00:00+01:00",
+        f"{site}/sitemap-rechtliches.xml": None,
+    }
+    with at((2024, 3, 3)):  # the release under embargo counts nowhere before its moment
+        assert index_lastmods(client) == expected
+    with time_machine.travel(moment + datetime.timedelta(minutes=1), tick=False):
+        published = timezone.localtime(moment).isoformat()
+        assert index_lastmods(client) == {
+            **expected,
+            f"{site}/sitemap-pressemitteilungen.xml": published,
+            f"{site}/sitemap-projekte.xml": published,
+            f"{site}/sitemap-partner.xml": published,
+        }
+
+
+def test_a_sitemap_page_says_when_it_last_changed(client, make_release):
+    with at((2024, 2, 1)):
+        make_release()
+    with at((2024, 3, 1), hour=9):
+        make_release()
+    response = client.get("/sitemap-pressemitteilungen.xml")
+    assert response["Last-Modified"] == "Fri, 01 Mar 2024 08:00:00 GMT"
+    assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    unchanged = client.get(
+        "/sitemap-pressemitteilungen.xml",
+        headers={"If-Modified-Since": response["Last-Modified"]},
+    )
+    assert unchanged.status_code == 304
+    again = client.get(
+        "/sitemap-pressemitteilungen.xml", headers={"If-None-Match": response["ETag"]}
+    )
+    assert again.status_code == 304
+    # The list pages: the contact page keeps no time of change, so the page has no Last-Modified.
+    assert not client.get("/sitemap-seiten.xml").has_header("Last-Modified")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL query plan")
+def test_the_index_reads_the_latest_change_from_an_index_not_from_every_release(db):
+    moment = timezone.now() - datetime.timedelta(days=1)
+    PressRelease.objects.bulk_create(
+        PressRelease(
+            title=f"Mitteilung {number}",
+            slug=f"mitteilung-{number}",
+            release_date=datetime.date(2022, 3, 28),
+            status=PressRelease.Status.PUBLISHED,
+            publish_at=moment - datetime.timedelta(minutes=number),
+        )
+        for number in range(2000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE releases_pressrelease")
+    releases = PressRelease.objects.published()
+    newest_first = releases.annotate(changed=release_change()).order_by("-changed")
+    assert "release_change_idx" in newest_first[:1].explain()
 
 
 def test_a_large_archive_is_listed_in_pages_of_the_index(client, make_release, monkeypatch):
