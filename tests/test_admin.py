@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +14,16 @@ from django.utils.formats import date_format
 from django_ckeditor_5.views import upload_file as ckeditor_upload_file
 
 from allianz_site.uploads import MaxFileSize
-from releases.models import PressRelease, ReleaseImage, Topic
+from releases import versions
+from releases.admin.release import PressReleaseAdmin
+from releases.models import (
+    EmbargoLink,
+    PressRelease,
+    ReleaseImage,
+    ReviewDecision,
+    ReviewLink,
+    Topic,
+)
 
 from .helpers import (
     ADD_URL,
@@ -164,6 +174,69 @@ def test_release_list_needs_the_same_queries_for_3_and_for_30_releases(
 
     assert (few, many) == ((2, 20) if "status" in query else (3, 30))
     assert len(many_queries) == len(few_queries), "\n".join(many_queries)
+
+
+def test_the_lists_checkbox_is_the_html_django_renders(make_release):
+    """PressReleaseAdmin writes the action checkbox itself (it is quicker); the HTML stays Django's,
+    with its German label, and a title is escaped."""
+    release = make_release(title='Kita "Sonnenschein" & Co. <neu>')
+    ours = PressReleaseAdmin(PressRelease, admin.site)
+    djangos = admin.ModelAdmin(PressRelease, admin.site)
+    assert ours.action_checkbox(release) == djangos.action_checkbox(release)
+    assert "Dieses Objekt für eine Aktion auswählen" in ours.action_checkbox(release)
+
+
+def change_form_queries(client, release):
+    """The queries of a release's change form, asked for the second time: the first also reads
+    the content types, which Django then keeps."""
+    client.get(f"{LIST_URL}{release.pk}/change/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{LIST_URL}{release.pk}/change/")
+    assert response.status_code == 200
+    return [entry["sql"] for entry in queries]
+
+
+def test_release_change_form_needs_the_same_queries_for_3_and_for_30_releases(
+    staff_client, make_release, make_contact, make_project, make_partner
+):
+    """No widget of the form lists the other releases, however many there are."""
+    topics = [Topic.objects.create(name="Mobilität"), Topic.objects.create(name="Bildung")]
+    related = [make_contact(), make_project(), make_partner()]
+    make_listed_releases(3, make_release, topics, *related)
+    release = PressRelease.objects.order_by("pk").first()
+    few = change_form_queries(staff_client, release)
+    make_listed_releases(27, make_release, topics, *related)
+    many = change_form_queries(staff_client, release)
+    assert len(many) == len(few), "\n".join(many)
+
+
+def add_links(release, count):
+    """`count` embargo links and `count` review links, each review link approved."""
+    version = versions.current_version(release)
+    for number in range(count):
+        EmbargoLink.objects.create(release=release, recipient=f"Verteiler {number}")
+        link = ReviewLink.objects.create(
+            release=release, name=f"Person {number}", organisation="IHK", email="a@ihk.example"
+        )
+        ReviewDecision.objects.create(
+            link=link, decision=ReviewDecision.Decision.APPROVED, version=version
+        )
+
+
+def test_release_change_form_needs_the_same_queries_for_1_and_for_4_of_each_inline(
+    staff_client, make_release, topic
+):
+    """Images, attachments, embargo and review links (with their decisions): one query each,
+    however many rows."""
+    future = timezone.now() + datetime.timedelta(days=3)
+    one = make_release(topics=[topic], images=1, attachments=1, publish_at=future)
+    four = make_release(topics=[topic], images=4, attachments=4, publish_at=future)
+    add_links(one, 1)
+    add_links(four, 4)
+
+    few = change_form_queries(staff_client, one)
+    many = change_form_queries(staff_client, four)
+    assert len(many) == len(few), "\n".join(many)
 
 
 def test_topic_filter_lists_each_release_once(staff_client, make_release):

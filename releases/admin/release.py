@@ -21,6 +21,7 @@ from ..models.release import UNPUBLISHED_STATES
 from .release_parts import (
     EmbargoLinkInline,
     LabelledDateTimes,
+    PlainActionCheckbox,
     PressReleaseForm,
     ReleaseAttachmentInline,
     ReleaseChangeList,
@@ -34,7 +35,7 @@ from .release_parts import (
 
 
 @admin.register(PressRelease)
-class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
+class PressReleaseAdmin(PlainActionCheckbox, LabelledDateTimes, OwnRevisionsAdmin):
     """With edit history (django-reversion): "Geschichte" on a release shows who changed what and
     restores any version, with its images and attachments; "Gelöschte Pressemitteilungen
     wiederherstellen" on the list brings back a deleted one."""
@@ -245,16 +246,6 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
             request, "admin/releases/pressrelease/confirm_publish.html", context
         )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        release = self.get_object(request, unquote(object_id))
-        extra = {}
-        if release is not None:
-            extra = {
-                "workflow_steps": self.workflow_steps(request, release),
-                "release_events": list(release.events.select_related("user")[:10]),
-            }
-        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
-
     def copy_view(self, request, object_id):
         """„Als Kopie anlegen“: asks whether to take the images along, then makes the draft
         (releases/copying.py) and opens it."""
@@ -369,6 +360,10 @@ class PressReleaseAdmin(LabelledDateTimes, OwnRevisionsAdmin):
         return reverse("releases:preview", kwargs={"pk": obj.pk})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            # Here rather than in change_view: the release is read once for the page.
+            context["workflow_steps"] = self.workflow_steps(request, obj)
+            context["release_events"] = list(obj.events.select_related("user")[:10])
         # "An die Presse versenden": for who may send (Chefredaktion), from a release that is
         # public or scheduled; it opens a new mailing with this release chosen.
         if (
