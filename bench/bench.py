@@ -491,27 +491,29 @@ def search_main(output):
 
 
 def search_check():
-    """p95 of a ranked top-20 search in-process, and its plan; with the index scans of the
-    archive's search pages (releases.search.index_scans)."""
+    """p95 of the first page of a search in-process (search.Hits[0:20]: the newest matches
+    ranked, the page's 20 hits with their snippets), and the plan of the ranking; with the index
+    scans of the archive's search pages (releases.search.index_scans). The plan must not read
+    the releases table sequentially; for a common word walking the date order index is cheaper
+    than the GIN index (releases/search.py)."""
     from releases.models import PressRelease
-    from releases.search import index_scans
+    from releases.search import Hits, index_scans
 
     queryset = PressRelease.objects.published()
     results = {}
     for term in ["Fachkräfte", "Quantensensorik"]:
-        top = queryset.search(term).ranked(term)[:20]
         timings = []
         for _ in range(40):
             started = time.perf_counter()
             with index_scans():
-                list(top.all())
+                Hits(queryset.search(term), term, queryset)[0:20]
             timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
         with index_scans():
-            plan = top.explain()
+            plan = queryset.search(term).ranked(term)[:20].explain()
         results[term] = {
             "p95_ms": timings[int(len(timings) * 0.95) - 1],
-            "gin": "release_search_idx" in plan or "Bitmap Index Scan" in plan,
+            "seq_scan": "Seq Scan on releases_pressrelease" in plan,
             "matches": queryset.search(term).count(),
             "releases": PressRelease.objects.count(),
             "plan": plan,
@@ -714,12 +716,13 @@ def verdicts(pages, results, checks, weight, growth):
     slowest = max(result["p95_ms"] for result in search.values())
     verdict(
         f"search, ranked top 20 ({next(iter(search.values()))['releases']} releases)",
-        "p95 ≤ 25 ms in-process, GIN index in the plan",
+        "p95 ≤ 25 ms in-process, no sequential scan of the releases",
         ", ".join(
-            f"„{term}“ p95 {result['p95_ms']:.1f} ms, GIN {'yes' if result['gin'] else 'no'}"
+            f"„{term}“ p95 {result['p95_ms']:.1f} ms, "
+            f"sequential scan {'yes' if result['seq_scan'] else 'no'}"
             for term, result in search.items()
         ),
-        slowest <= 25 and all(result["gin"] for result in search.values()),
+        slowest <= 25 and not any(result["seq_scan"] for result in search.values()),
     )
     most = max(again for _first, again in checks["queries"].values())
     verdict(
@@ -808,8 +811,8 @@ def report(pages, missing, results, checks, conditional, weight, memory, started
     for term, result in checks["search"].items():
         lines.append(
             f"- „{term}“ ({result['matches']} of {result['releases']} releases match), ranked "
-            f"top 20 in-process: p95 {result['p95_ms']:.1f} ms; plan uses the GIN index: "
-            f"{'yes' if result['gin'] else 'no'}; indexes read: "
+            f"first page with snippets in-process: p95 {result['p95_ms']:.1f} ms; the ranking reads "
+            f"the releases sequentially: {'yes' if result['seq_scan'] else 'no'}; indexes read: "
             + ", ".join(sorted(set(re.findall(r" using (\w+)", result["plan"]))))
         )
     return "\n".join(lines) + "\n"
