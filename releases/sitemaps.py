@@ -9,9 +9,10 @@ lastmod is the later of a page's own last change and that of the newest public r
 (a release under embargo is saved before it appears, so its publication counts as a change).
 The legal pages are flatpages, which keep no time of change: they have no lastmod.
 
-The sections are Django's Sitemap classes (items, location, lastmod, the paginator); the views in
-allianz_site/views.py write their XML. Each section tells the index its size and latest lastmod in
-one query (`count_and_latest`), so the index asks four queries whatever the number of rows.
+The sections are Django's Sitemap classes (items, location, lastmod, limit); the views in
+allianz_site/views.py write their XML. A page of a section is one query (`entries`); each
+section tells the index its size and latest lastmod in at most one (`count_and_latest`), so the
+index asks four queries whatever the number of rows.
 """
 
 import math
