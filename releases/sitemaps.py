@@ -9,15 +9,17 @@ lastmod is the later of a page's own last change and that of the newest public r
 (a release under embargo is saved before it appears, so its publication counts as a change).
 The legal pages are flatpages, which keep no time of change: they have no lastmod.
 
-The sections are Django's Sitemap classes (items, location, lastmod, the paginator); the views in
-allianz_site/views.py write their XML. Each section tells the index its size and latest lastmod in
-one query (`count_and_latest`), so the index asks four queries whatever the number of rows.
+The sections are Django's Sitemap classes (items, location, lastmod, limit); the views in
+allianz_site/views.py write their XML. A page of a section is one query (`entries`); each
+section tells the index its size and latest lastmod in at most one (`count_and_latest`), so the
+index asks four queries whatever the number of rows.
 """
 
 import math
 
 from django.contrib.flatpages.sitemaps import FlatPageSitemap
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Count, Max, Q, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
@@ -34,14 +36,21 @@ class RequestSitemap(Sitemap):
         self.request = request
 
     def entries(self, page):
-        """(address, lastmod) of each item on one page; lastmod None where there is none.
-        Raises EmptyPage or PageNotAnInteger as the paginator does."""
+        """(address, lastmod) of each item on page `page` (a string from the query, or 1);
+        lastmod None where there is none. Raises PageNotAnInteger or EmptyPage for a page that
+        is not there, as Django's paginator does, but without its count: one query."""
+        try:
+            number = int(page)
+        except ValueError:
+            raise PageNotAnInteger(page) from None
+        if not 1 <= number <= 50_000:  # an index lists at most 50,000 sitemaps (sitemaps.org)
+            raise EmptyPage(page)
+        items = list(self.items()[(number - 1) * self.limit : number * self.limit])
+        if not items and number > 1:
+            raise EmptyPage(page)
         site = f"{self.request.scheme}://{self.request.get_host()}"
         lastmod = getattr(self, "lastmod", None)
-        return [
-            (site + self.location(item), lastmod(item) if lastmod else None)
-            for item in self.paginator.page(page).object_list
-        ]
+        return [(site + self.location(item), lastmod(item) if lastmod else None) for item in items]
 
     def pages_and_latest(self):
         """For the index: how many pages the section has, and its latest lastmod."""
