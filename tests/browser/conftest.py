@@ -6,6 +6,7 @@ All tests in this folder carry the `browser` marker (`pytest -m "not browser"` i
 Without Chromium they are skipped with the reason; with CI=true a missing tool fails them.
 """
 
+import contextlib
 import io
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .tools import CHROMIUM, CHROMIUM_FLAGS, chromium_available, require, same_origin
 
@@ -91,6 +93,11 @@ def open_browser(browser, live_server):
 
     yield open_
     for context in contexts:
+        # Let the live server finish what the page still asks (lazy images): a request still
+        # running when the test database is flushed deadlocks PostgreSQL's TRUNCATE.
+        for page in context.pages:
+            with contextlib.suppress(PlaywrightTimeoutError):
+                page.wait_for_load_state("networkidle", timeout=10_000)
         context.close()
 
 
