@@ -42,6 +42,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connections
 from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.functions import Concat, Replace
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -202,13 +203,18 @@ class Hits:
     releases as a list shows them (columns, related objects). The Paginator slices this. A page
     is one query (two where it spans both parts): it picks the ids of its hits, then reads those
     releases by id and cuts their snippets, so that a snippet is made for the hits shown and for
-    no other (page 26 would otherwise make the 520 snippets of all hits before it)."""
+    no other (page 26 would otherwise make the 520 snippets of all hits before it). A page's
+    slice is lazy: a search page whose list is kept runs no search query."""
 
     def __init__(self, matches, text, releases):
         self.matches, self.text, self.releases = matches, text, releases
 
     def __getitem__(self, items):
-        start, stop = items.start or 0, items.stop
+        """The hits of a page, read when the list is first used: a page whose list is kept
+        (templates/releases/archive.html) reads none of them."""
+        return SimpleLazyObject(lambda: self.read(items.start or 0, items.stop))
+
+    def read(self, start, stop):
         hits = []
         if start < RANKED_MATCHES:
             ranked = self.matches.ranked(self.text).values("pk")[start : min(stop, RANKED_MATCHES)]

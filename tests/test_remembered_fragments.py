@@ -69,6 +69,18 @@ def test_archive_page_costs_no_query_once_kept(client, make_release, topic, coun
     assert count_queries(client, "/presse/", {"thema": topic.slug}) == 1  # the topic chosen
 
 
+@pytest.mark.parametrize("count", [3, 30])
+def test_search_page_runs_no_search_once_its_list_is_kept(client, make_release, topic, count):
+    for number in range(count):
+        make_release(title=f"Fachkräfte {number}", topics=[topic])
+    search = {"q": "Fachkräfte", "page": 2 if count > 20 else 1}
+    assert count_queries(client, "/presse/", search) > 1
+    # The counts, the filter block and the page of hits are kept: the hits are not read again.
+    assert count_queries(client, "/presse/", search) == 0
+    assert count_queries(client, "/presse/", {**search, "thema": topic.slug}) > 1
+    assert count_queries(client, "/presse/", {**search, "thema": topic.slug}) == 1  # the topic
+
+
 def test_each_page_search_and_filter_of_the_archive_keeps_its_own_list(client, make_release):
     for number in range(25):
         make_release(title=f"Mitteilung {number:02}", release_date=datetime.date(2024, 1, 1))
