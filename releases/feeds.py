@@ -12,6 +12,7 @@ public surface they list `published()` releases only.
 Django's feed generator writes the XML. Not its syndication view (django.contrib.syndication's
 Feed): that asks each item some twenty attributes by introspection (`item_title`, `item_link`,
 …), which took longer than the feed's queries; ReleaseFeed.get_feed() says what an item has.
+The XML is kept by the feed's address until any save or the next embargo moment (response()).
 """
 
 import mimetypes
