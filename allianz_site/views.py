@@ -15,6 +15,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_POST
 
 from allianz_site.uploads import clean_image
+from releases.cache import remembered
 from releases.editor_images import delete_unused
 from releases.models import EditorImage
 from releases.roles import may_upload
@@ -32,11 +33,12 @@ def sitemap_index(request):
 
     Not Django's index view: that takes the host from the sites framework, which here serves
     only the flatpages; these addresses carry the request's host, as the sections' do. And each
-    section says its size and latest lastmod in one query (four in all, Django's asks ten)."""
+    section says its size and latest lastmod in one query (four in all, Django's asks ten),
+    and these figures are kept like the archive's counts (releases.cache.remembered: any save
+    renews them, an embargo moment too), so a kept index asks none."""
     entries = []
-    for name, section in request_sitemaps(request).items():
+    for name, pages, lastmod in remembered("sitemap-index", lambda: sections_in_index(request)):
         url = request.build_absolute_uri(reverse("sitemap_section", args=[name]))
-        pages, lastmod = section.pages_and_latest()
         entries.append(sitemap_views.SitemapIndexItem(url, lastmod))
         entries += [
             sitemap_views.SitemapIndexItem(f"{url}?p={page}", lastmod)
@@ -45,6 +47,13 @@ def sitemap_index(request):
     return TemplateResponse(
         request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
     )
+
+
+def sections_in_index(request):
+    """(name, number of pages, latest lastmod) of each section: the same for every host."""
+    return [
+        (name, *section.pages_and_latest()) for name, section in request_sitemaps(request).items()
+    ]
 
 
 @sitemap_views.x_robots_tag

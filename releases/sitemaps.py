@@ -12,7 +12,8 @@ The legal pages are flatpages, which keep no time of change: they have no lastmo
 The sections are Django's Sitemap classes (items, location, lastmod, limit); the views in
 allianz_site/views.py write their XML. A page of a section is one query (`entries`); each
 section tells the index its size and latest lastmod in at most one (`count_and_latest`), so the
-index asks four queries whatever the number of rows.
+index asks four queries whatever the number of rows, and none while these figures are kept
+(allianz_site.views.sitemap_index).
 """
 
 import math

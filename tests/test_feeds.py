@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.files.storage import storages
 from django.utils import timezone
+from django.utils.http import http_date
 
 from releases.models import PressRelease, Project, ReleaseImage, Topic
 
@@ -284,3 +285,90 @@ def test_feed_body_is_one_piece_for_the_server_to_send(client, make_release):
         response = client.get(url)
         assert response.status_code == 200
         assert len(list(response)) == 1, url
+
+
+# --- Kept (releases.cache.remembered): by address, renewed by any save and at each moment -------
+
+
+@pytest.fixture
+def kept(settings):
+    """The feeds' XML kept as in production."""
+    settings.COUNTS_CACHE_SECONDS = 600
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_feeds_cost_no_query_once_kept(client, make_release, feed_url, kept, count):
+    for _ in range(count):
+        release_about(make_release, feed_url.about, images=1)
+    for feed in FEEDS:
+        assert count_queries(client, feed_url(feed)) > 1
+    # The topic's and the project's feed look up their object (public(): asked on every visit).
+    assert tuple(count_queries(client, feed_url(feed)) for feed in FEEDS) == (0, 1, 1)
+    assert len(parse(client, feed_url("topic")).entries) == count
+
+
+def test_each_feed_is_kept_apart_by_its_address_and_host(
+    client, make_release, topic, settings, kept
+):
+    settings.ALLOWED_HOSTS = ["testserver", "presse.example.de"]
+    make_release(title="Zum Thema", topics=[topic])
+    make_release(title="Ohne Thema")
+    for _ in range(2):  # built, then kept
+        everything = parse(client, ALL)
+        by_topic = parse(client, topic_feed(topic))
+    assert entry_titles(everything) == ["Ohne Thema", "Zum Thema"]
+    assert entry_titles(by_topic) == ["Zum Thema"]
+    response = client.get(ALL, HTTP_HOST="presse.example.de")
+    assert feedparser.parse(response.content).feed.link == "http://presse.example.de/presse/"
+    assert b"http://testserver" not in response.content
+
+
+def test_kept_feed_shows_an_embargoed_release_at_its_moment_not_before(
+    client, make_release, feed_url, kept, time_machine
+):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    release_about(make_release, feed_url.about, title="Schon öffentlich")
+    later = now + datetime.timedelta(seconds=90)
+    release_about(make_release, feed_url.about, title="Unter Sperrfrist", publish_at=later)
+    for _ in range(2):
+        for feed in FEEDS:
+            assert entry_titles(parse(client, feed_url(feed))) == ["Schon öffentlich"], feed
+    time_machine.move_to(later - datetime.timedelta(seconds=1))
+    assert entry_titles(parse(client, ALL)) == ["Schon öffentlich"]
+    time_machine.move_to(later)
+    for feed in FEEDS:
+        titles = entry_titles(parse(client, feed_url(feed)))
+        assert titles == ["Unter Sperrfrist", "Schon öffentlich"], feed
+    assert client.get(ALL)["Last-Modified"] == http_date(later.timestamp())
+
+
+def test_kept_feed_drops_an_image_when_its_rights_end(client, make_release, kept, time_machine):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    make_release(images=1)
+    ReleaseImage.objects.update(rights_until=now + datetime.timedelta(seconds=60))
+    for _ in range(2):
+        assert len(parse(client, ALL).entries[0].enclosures) == 1
+    time_machine.move_to(now + datetime.timedelta(seconds=60))
+    assert parse(client, ALL).entries[0].enclosures == []
+
+
+def test_kept_feed_shows_an_edit_and_a_withdrawal_at_once(
+    client, make_release, feed_url, kept, django_capture_on_commit_callbacks
+):
+    edited = release_about(make_release, feed_url.about, title="Alter Titel")
+    withdrawn = release_about(make_release, feed_url.about, title="Wird zurückgezogen")
+    for _ in range(2):
+        for feed in FEEDS:
+            parse(client, feed_url(feed))
+    with django_capture_on_commit_callbacks(execute=True):
+        edited.title = "Neuer Titel"
+        edited.save()
+    for feed in FEEDS:
+        assert entry_titles(parse(client, feed_url(feed))) == ["Wird zurückgezogen", "Neuer Titel"]
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawn.withdraw()
+        withdrawn.save()
+    for feed in FEEDS:
+        assert entry_titles(parse(client, feed_url(feed))) == ["Neuer Titel"], feed

@@ -224,6 +224,60 @@ def test_a_large_archive_is_listed_in_pages_of_the_index(client, make_release, m
     assert sorted(listed) == sorted(f"http://testserver{r.get_absolute_url()}" for r in releases)
 
 
+# --- The index's figures kept (releases.cache.remembered): renewed by any save and at a moment ---
+
+
+@pytest.fixture
+def kept(settings):
+    settings.COUNTS_CACHE_SECONDS = 600
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_kept_index_asks_no_query(
+    client, make_release, make_project, make_partner, kept, settings, count
+):
+    settings.ALLOWED_HOSTS = ["testserver", "presse.example.de"]
+    for _ in range(count):
+        release = make_release()
+        release.projects.set([make_project()])
+        release.partners.set([make_partner()])
+    with CaptureQueriesContext(connection) as built:
+        xml(client, "/sitemap.xml")
+    with CaptureQueriesContext(connection) as queries:
+        index = client.get("/sitemap.xml", HTTP_HOST="presse.example.de").content.decode()
+    assert len(built) >= 4 and len(queries) == 0
+    # The figures are kept, the addresses are the request's host's.
+    assert "http://presse.example.de/sitemap-pressemitteilungen.xml" in index
+    assert "http://testserver" not in index
+
+
+def test_the_kept_index_shows_an_embargoed_release_at_its_moment_and_a_new_one_at_once(
+    client, make_release, kept, monkeypatch, time_machine, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("releases.sitemaps.ReleaseSitemap.limit", 2)
+    now = timezone.now().replace(microsecond=0)
+    time_machine.move_to(now, tick=False)
+    for _ in range(2):
+        make_release(publish_at=now - datetime.timedelta(days=1))
+    moment = now + datetime.timedelta(seconds=90)
+    make_release(publish_at=moment)
+    section = "http://testserver/sitemap-pressemitteilungen.xml"
+
+    def release_pages():
+        return [page for page in sitemap_pages(client) if page.startswith(section)]
+
+    for _ in range(2):  # built, then kept
+        assert release_pages() == [section]
+    assert index_lastmods(client)[section] == timezone.localtime(now).isoformat()
+    time_machine.move_to(moment)
+    assert release_pages() == [section, f"{section}?p=2"]
+    assert index_lastmods(client)[section] == timezone.localtime(moment).isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_release(publish_at=moment)
+        make_release(publish_at=moment)
+    assert release_pages() == [section, f"{section}?p=2", f"{section}?p=3"]
+
+
 @pytest.mark.parametrize(
     "url",
     [
