@@ -4,7 +4,8 @@ The benchmark behind bench/run: the site under load, the production way, on this
 1. PostgreSQL database BENCH_DATABASE_URL (created if missing), migrated, filled by
    `manage.py generate_bench_data` when it does not hold BENCH_RELEASES releases; collectstatic.
 2. gunicorn with allianz_site/gunicorn.conf.py, DJANGO_DEBUG=0, whitenoise, persistent database
-   connections: once with the page cache off, once with it on (Redis if BENCH_REDIS_URL is set).
+   connections: once with the page cache off, once with nothing kept (no counts, no fragments:
+   as after an edit), once with the page cache on (Redis if BENCH_REDIS_URL is set).
 3. nginx (bench/nginx.conf): the same HTML as static files (the ceiling on this machine), and
    deploy/nginx-site.conf in front of gunicorn with its proxy cache (the production setup).
 4. Every page of PAGES in each setup: a warm-up, then wrk for BENCH_DURATION. Requests/s, p50,
@@ -98,6 +99,7 @@ if CONFIG["redis_url"]:
 
 SETUPS = [
     ("off", "gunicorn, page cache off"),
+    ("cold", "gunicorn, nothing kept (as after an edit)"),
     ("app", "gunicorn, app cache"),
     ("static", "nginx, static file (ceiling)"),
     ("proxy", "nginx → gunicorn, proxy cache"),
@@ -206,11 +208,16 @@ def port_is_free(port):
 
 
 class Gunicorn:
-    def __init__(self, page_cache):
+    def __init__(self, page_cache, keep=True):
+        """`keep=False`: nor are the counts and fragments kept (releases.cache.remembered), so
+        every request is built like the first after an edit, or a search for new words."""
         env = {**os.environ, **DJANGO_ENV}
         env["DJANGO_PAGE_CACHE_SECONDS"] = "600" if page_cache else "0"
+        if not keep:
+            env["DJANGO_COUNTS_CACHE_SECONDS"] = "0"
+        name = "cache" if page_cache else "nocache" if keep else "nothing-kept"
         self.log = open(  # noqa: SIM115 (open while gunicorn runs; closed in stop())
-            WORK / f"gunicorn-{'cache' if page_cache else 'nocache'}.log", "w"
+            WORK / f"gunicorn-{name}.log", "w"
         )
         self.process = subprocess.Popen(
             [
@@ -663,11 +670,12 @@ def verdicts(pages, results, checks, weight, growth):
         ("search, common term", ["search, common term"], 200),
     ]:
         rps = worst("off", "rps", [n for n in among if n in names])
+        cold = worst("cold", "rps", [n for n in among if n in names])
         if rps is not None:
             verdict(
                 f"wrk, page cache off: {what}",
                 f"≥ {least_rps} req/s",
-                f"{rps:.0f} req/s",
+                f"{rps:.0f} req/s (nothing kept, as after an edit: {cold or 0:.0f} req/s)",
                 rps >= least_rps,
             )
     inprocess = checks["inprocess"]
@@ -786,9 +794,13 @@ def report(pages, missing, results, checks, conditional, weight, memory, started
         + ".",
         "- nginx: `bench/nginx.conf` with `deploy/nginx-site.conf` (the production site).",
         '- "page cache off": every page is built; the archive\'s counts (months, facets) are '
-        "kept as in production (DJANGO_COUNTS_CACHE_SECONDS): they are the same for every page "
-        "number, so a page that misses the page cache finds them. robots.txt (no database, a "
-        "small template) shows what the framework alone costs on this machine.",
+        "kept as in production (DJANGO_COUNTS_CACHE_SECONDS), and so are the rendered "
+        "fragments keyed like their data (`{% remembered %}`): a page that misses the page "
+        "cache finds them. robots.txt (no database, a small template) shows what the framework "
+        "alone costs on this machine.",
+        '- "nothing kept": the page cache off and DJANGO_COUNTS_CACHE_SECONDS=0, so every '
+        "request is built like the first after an edit, or a search for words nobody searched "
+        "before.",
     ]
     if missing:
         lines.append(f"- Not in the data, skipped: {', '.join(missing)}.")
@@ -850,6 +862,11 @@ def main():
         gunicorn.sample_memory("off: start")
         load(GUNICORN_PORT, pages, "off", results, gunicorn)
         memory["off"] = memory_lines("page cache off", gunicorn)
+        gunicorn.stop()
+
+        print("\n== gunicorn, nothing kept", flush=True)
+        gunicorn = Gunicorn(page_cache=False, keep=False)
+        load(GUNICORN_PORT, pages, "cold", results, gunicorn)
         gunicorn.stop()
 
         print("\n== gunicorn, app cache", flush=True)
