@@ -76,8 +76,11 @@ class PressReleaseAdmin(PlainActionCheckbox, LabelledDateTimes, OwnRevisionsAdmi
         return ReleaseChangeList
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        # modelform_factory makes a new class on each call, so the user is this request's alone.
+        # (A subclass made here would build every field of the form a second time.)
         form = super().get_form(request, obj, change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
+        form.user = request.user
+        return form
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
