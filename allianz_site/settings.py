@@ -103,6 +103,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with the plain inputs and the labels written in Python (the same HTML).
+FORM_RENDERER = "allianz_site.form_renderer.FormRenderer"
 
 # SQLite file by default; DATABASE_URL=postgres://user@host:5432/name in production.
 DATABASES = {

@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.db.models.signals import pre_init
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from releases.admin.release import PressReleaseAdmin
 from releases.models import (
     EmbargoLink,
     PressRelease,
+    Project,
     ReleaseImage,
     ReviewDecision,
     ReviewLink,
@@ -237,6 +239,44 @@ def test_release_change_form_needs_the_same_queries_for_1_and_for_4_of_each_inli
     few = change_form_queries(staff_client, one)
     many = change_form_queries(staff_client, four)
     assert len(many) == len(few), "\n".join(many)
+
+
+def test_change_form_offers_every_topic_and_project_by_name_from_a_light_query(
+    staff_client, make_release, make_project, topic
+):
+    """The topics and projects to choose from are read as keys and names, a query each, not as
+    model instances (only the chosen ones are): as many queries for 21 of each as for one."""
+    project = make_project()
+    release = make_release(topics=[topic])
+    release.projects.add(project)
+    few = change_form_queries(staff_client, release)
+    for number in range(20):
+        Topic.objects.create(name=f"Thema {number:02}")
+        make_project(name=f"Projekt {number:02}")
+    made = []
+
+    def count(sender, **kwargs):
+        made.append(sender.__name__)
+
+    for model in (Topic, Project):
+        pre_init.connect(count, sender=model, weak=False)
+    try:
+        many = change_form_queries(staff_client, release)
+    finally:
+        for model in (Topic, Project):
+            pre_init.disconnect(count, sender=model)
+    assert len(few) == len(many) == 20, "\n".join(many)
+    assert sorted(made) == ["Project", "Project", "Topic", "Topic"]  # the chosen ones, twice
+
+    html = staff_client.get(f"{LIST_URL}{release.pk}/change/").content.decode()
+    for field, chosen in [("topics", topic), ("projects", project)]:
+        select = re.search(f'<select name="{field}".*?</select>', html, re.DOTALL).group()
+        options = re.findall(r'<option value="(\d+)"( selected)?>([^<]*)</option>', select)
+        assert len(options) == 21
+        assert options == [
+            (str(pk), " selected" if pk == chosen.pk else "", name)
+            for pk, name in type(chosen).objects.values_list("pk", "name")
+        ]
 
 
 def test_topic_filter_lists_each_release_once(staff_client, make_release):

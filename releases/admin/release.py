@@ -1,3 +1,5 @@
+from functools import partial
+
 import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -76,8 +78,20 @@ class PressReleaseAdmin(PlainActionCheckbox, LabelledDateTimes, OwnRevisionsAdmi
         return ReleaseChangeList
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        # modelform_factory makes a new class on each call, so the user is this request's alone.
+        # (A subclass made here would build every field of the form a second time.)
         form = super().get_form(request, obj, change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
+        form.user = request.user
+        return form
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in self.filter_horizontal:
+            # The topics and projects to choose from as (key, name) pairs, by one plain query when
+            # the widget is shown. Django's own choices read whole rows (a project's long texts)
+            # into model instances, on PostgreSQL through a server-side cursor.
+            field.choices = partial(field.queryset.values_list, "pk", "name")
+        return field
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
