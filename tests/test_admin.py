@@ -178,6 +178,26 @@ def test_release_list_needs_the_same_queries_for_3_and_for_30_releases(
     assert len(many_queries) == len(few_queries), "\n".join(many_queries)
 
 
+def test_release_list_counts_once_and_keeps_its_years_until_a_save(
+    staff_client, make_release, settings, django_capture_on_commit_callbacks
+):
+    settings.COUNTS_CACHE_SECONDS = 600  # kept as in production
+    make_release(release_date=datetime.date(2022, 5, 1))
+    make_release(release_date=datetime.date(2024, 5, 1))
+    staff_client.get(LIST_URL)
+    _count, queries = changelist_queries(staff_client, "")
+    assert not [sql for sql in queries if "DISTINCT" in sql], "the years are read again"
+    assert len([sql for sql in queries if "COUNT(" in sql]) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # a save renews what is kept
+        make_release(release_date=datetime.date(2019, 5, 1))
+    html = staff_client.get(LIST_URL).content.decode()
+    assert [year for year in ["2024", "2022", "2019"] if f"?jahr={year}" in html] == [
+        "2024",
+        "2022",
+        "2019",
+    ]
+
+
 def test_the_lists_checkbox_is_the_html_django_renders(make_release):
     """PressReleaseAdmin writes the action checkbox itself (it is quicker); the HTML stays Django's,
     with its German label, and a title is escaped."""

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from .. import versions
+from ..cache import remembered
 from ..models import (
     EmbargoLink,
     PressRelease,
@@ -185,6 +186,12 @@ class ReleaseYearFilter(admin.SimpleListFilter):
     parameter_name = "jahr"
 
     def lookups(self, request, model_admin):
+        # Kept like the archive's counts (any save renews them): reading the years of 10,000
+        # releases is 2 ms of every visit to the list.
+        return remembered("admin:release-years", self.years)
+
+    @staticmethod
+    def years():
         years = (
             PressRelease.objects.annotate(year=ExtractYear("release_date"))
             .values_list("year", flat=True)
