@@ -45,9 +45,6 @@ class PressReleaseAdmin(PlainActionCheckbox, LabelledDateTimes, OwnRevisionsAdmi
     form = PressReleaseForm
     list_display = ["title", "status_label", "publish_at", "release_date"]
     list_filter = ["status", ReleaseTopicFilter, ReleaseYearFilter]
-    # A filtered list offers Django's „Zeige alle“ link instead of counting all releases a
-    # second time on every visit (Django's advice for large tables).
-    show_full_result_count = False
     # The search box searches like the public archive (get_search_results); search_fields only
     # makes Django show it.
     search_fields = ["title"]
